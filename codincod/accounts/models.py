@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+from codincod.modelbase import Entity
+
+ROLES = ("user", "moderator")
+
+
+class User(Entity):
+    username = fields.CharField(max_length=20, unique=True)
+    # Stored lowercased, so uniqueness is case-insensitive as in the Node server.
+    email = fields.CharField(max_length=320, unique=True)
+    password_hash = fields.CharField(max_length=128)
+    role = fields.CharField(max_length=16, default="user")
+    profile_picture = fields.TextField(null=True)
+    profile_bio = fields.TextField(null=True)
+    profile_location = fields.TextField(null=True)
+    profile_socials: fields.Field[list[str]] = fields.JSONField(default=list)
+    report_count = fields.IntField(default=0)
+    ban_count = fields.IntField(default=0)
+
+    class Meta:
+        table = "users"
+
+
+class Preferences(Entity):
+    owner: fields.OneToOneRelation[User] = fields.OneToOneField(
+        "models.User", related_name="preferences", on_delete=fields.CASCADE
+    )
+    preferred_language = fields.CharField(max_length=64, null=True)
+    theme = fields.CharField(max_length=8, null=True)
+    blocked_users: fields.Field[list[str]] = fields.JSONField(default=list)
+    editor: fields.Field[dict | None] = fields.JSONField(null=True)
+
+    class Meta:
+        table = "preferences"
+
+
+class RevokedToken(Model):
+    """A session token refused from now on (logout). Rows go once the token has expired."""
+
+    token_id = fields.CharField(primary_key=True, max_length=64)
+    expires_at = fields.DatetimeField(db_index=True)
+
+    class Meta:
+        table = "revoked_tokens"

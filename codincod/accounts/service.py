@@ -1,0 +1,187 @@
+"""Accounts: registration, login, sessions and who the acting user is.
+
+Every transport calls these functions; none of them trusts a user id from a request body.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+
+from codincod import db
+from codincod.accounts import passwords, tokens
+from codincod.accounts.models import RevokedToken, User
+from codincod.accounts.schemas import Credentials, Registration, Role, is_valid_username
+from codincod.config import Settings
+from codincod.errors import Banned, Conflict, InvalidInput, NotFound, Unauthenticated
+from codincod.moderation.bans import ActiveBan, effective_ban
+from codincod.moderation.models import UserBan
+from codincod.timeutil import as_utc, utcnow
+
+INVALID_CREDENTIALS = "Invalid email/username or password"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The authenticated user behind a request, as the database knows them right now."""
+
+    id: str
+    username: str
+    role: str
+
+    @property
+    def is_moderator(self) -> bool:
+        return self.role == "moderator"
+
+
+# --- registration and login ------------------------------------------------------------------
+
+
+async def register(data: Registration, settings: Settings, role: Role = "user") -> User:
+    if await User.filter(username=data.username).exists():
+        raise Conflict("Username already exists")
+    if await User.filter(email=data.email).exists():
+        raise Conflict("Email already exists")
+    password_hash = await passwords.hash_password(data.password, settings.bcrypt_rounds)
+    try:
+        return await User.create(
+            username=data.username, email=data.email, password_hash=password_hash, role=role
+        )
+    except IntegrityError as error:  # a concurrent registration took the name or the email
+        raise Conflict("Username or email already exists") from error
+
+
+async def login(data: Credentials, settings: Settings) -> User:
+    """The user whose credentials these are; banned users are told so and not let in."""
+    identifier = data.identifier.strip()
+    if "@" in identifier:
+        user = await User.get_or_none(email=identifier.lower())
+    else:
+        user = await User.get_or_none(username=identifier)
+    valid = await passwords.check_password(data.password, user.password_hash if user else None)
+    if user is None or not valid:
+        raise Unauthenticated(INVALID_CREDENTIALS)
+    await _raise_if_banned(user.id)
+    if passwords.needs_rehash(user.password_hash, settings.bcrypt_rounds):
+        user.password_hash = await passwords.hash_password(data.password, settings.bcrypt_rounds)
+        await user.save(update_fields=["password_hash"])
+    return user
+
+
+def issue_token(user: User, settings: Settings) -> str:
+    assert settings.jwt_secret, "settings.with_jwt_secret() must run at start-up"
+    return tokens.issue(
+        user_id=user.id,
+        username=user.username,
+        role=user.role,
+        secret=settings.jwt_secret,
+        ttl_seconds=settings.jwt_expiry_seconds,
+    )
+
+
+async def logout(token: str | None, settings: Settings) -> None:
+    """Refuse this token from now on. A missing, invalid or expired token needs nothing."""
+    if not token:
+        return
+    try:
+        claims = tokens.decode(token, settings.jwt_secret or "")
+    except Unauthenticated:
+        return
+    now = utcnow()
+    await RevokedToken.filter(expires_at__lt=now).delete()
+    await db.connection().execute_query(
+        db.sql(
+            "INSERT INTO revoked_tokens (token_id, expires_at) VALUES ($1, $2) "
+            "ON CONFLICT (token_id) DO NOTHING"
+        ),
+        [claims.token_id, _db_datetime(claims.expires_at)],
+    )
+
+
+# --- authentication on every request -----------------------------------------------------------
+
+_AUTH_QUERY = """
+SELECT u.id, u.username, u.role,
+       (SELECT 1 FROM revoked_tokens r WHERE r.token_id = $2) AS revoked,
+       b.id AS ban_id, b.ban_type, b.reason, b.end_date
+FROM users u
+LEFT JOIN user_bans b ON b.user_id = u.id AND b.is_active
+WHERE u.id = $1
+"""
+
+
+async def authenticate(token: str | None, settings: Settings) -> Actor:
+    """The actor a session token stands for, in one query: the user, the token's revocation and
+    the user's active bans. The role is the database's, so a role change applies at once."""
+    if not token:
+        raise Unauthenticated("No authentication token provided", title="Unauthorized")
+    claims = tokens.decode(token, settings.jwt_secret or "")
+    rows = await db.fetch_all(_AUTH_QUERY, (claims.user_id, claims.token_id))
+    if not rows:
+        raise Unauthenticated("This account no longer exists", title="Unauthorized")
+    if rows[0]["revoked"]:
+        raise Unauthenticated("This session has ended; log in again", title="Unauthorized")
+    await _enforce_bans([_ban_from_row(row) for row in rows if row["ban_id"]])
+    return Actor(id=rows[0]["id"], username=rows[0]["username"], role=rows[0]["role"])
+
+
+async def _raise_if_banned(user_id: str) -> None:
+    bans = await UserBan.filter(user_id=user_id, is_active=True)
+    await _enforce_bans([ActiveBan(ban.id, ban.ban_type, ban.reason, ban.end_date) for ban in bans])
+
+
+async def _enforce_bans(bans: list[ActiveBan]) -> None:
+    if not bans:
+        return
+    ban, expired = effective_ban(bans, utcnow())
+    if expired:
+        await UserBan.filter(id__in=expired, is_active=True).update(is_active=False)
+    if ban is not None:
+        raise Banned(ban.message(), ban=ban.details())
+
+
+def _ban_from_row(row: dict[str, Any]) -> ActiveBan:
+    return ActiveBan(
+        row["ban_id"], row["ban_type"], row["reason"], _parse_datetime(row["end_date"])
+    )
+
+
+def _parse_datetime(value: Any) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value
+    return as_utc(datetime.fromisoformat(str(value)))
+
+
+def _db_datetime(value: datetime) -> Any:
+    # SQLite keeps datetimes as ISO text (as Tortoise writes them); PostgreSQL takes the object.
+    return value.isoformat(sep=" ") if db.dialect() == "sqlite" else value
+
+
+# --- users ---------------------------------------------------------------------------------------
+
+
+async def find_by_username(username: str) -> User:
+    if not is_valid_username(username):
+        raise InvalidInput("username is invalid")
+    user = await User.get_or_none(username=username)
+    if user is None:
+        raise NotFound("User couldn't be found")
+    return user
+
+
+async def is_username_available(username: str) -> bool:
+    if not is_valid_username(username):
+        raise InvalidInput("username is invalid")
+    return not await User.filter(username=username).exists()
+
+
+async def set_role(username: str, role: Role) -> User:
+    user = await User.get_or_none(username=username)
+    if user is None:
+        raise NotFound(f"No user named {username!r}")
+    user.role = role
+    await user.save(update_fields=["role"])
+    return user

@@ -1,0 +1,69 @@
+"""Session tokens: HS256 JWTs with the Node server's claims, so its tokens stay valid here."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+import jwt
+
+from codincod.errors import Unauthenticated
+from codincod.ids import is_valid_id
+from codincod.timeutil import utcnow
+
+ALGORITHM = "HS256"
+
+
+@dataclass(frozen=True)
+class Claims:
+    user_id: str
+    username: str
+    role: str
+    token_id: str
+    expires_at: datetime
+
+
+def issue(*, user_id: str, username: str, role: str, secret: str, ttl_seconds: int) -> str:
+    now = int(utcnow().timestamp())
+    payload = {
+        "userId": user_id,
+        "username": username,
+        "role": role,
+        "isAuthenticated": True,
+        "iat": now,
+        "exp": now + ttl_seconds,
+        "jti": uuid.uuid4().hex,
+    }
+    return jwt.encode(payload, secret, algorithm=ALGORITHM)
+
+
+def token_id(token: str, payload: dict) -> str:
+    """Our tokens carry a ``jti``; the Node server's do not, so theirs are known by a digest."""
+    jti = payload.get("jti")
+    if isinstance(jti, str) and 0 < len(jti) <= 64:
+        return jti
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def decode(token: str, secret: str) -> Claims:
+    try:
+        # Only HS256: an ``alg=none`` or RS/HS confusion token never verifies.
+        payload = jwt.decode(
+            token, secret, algorithms=[ALGORITHM], options={"require": ["exp", "iat"]}
+        )
+    except jwt.ExpiredSignatureError as error:
+        raise Unauthenticated("Authorization token expired", title="Unauthorized") from error
+    except jwt.PyJWTError as error:
+        raise Unauthenticated("Authorization token is invalid", title="Unauthorized") from error
+    user_id = payload.get("userId")
+    if not is_valid_id(user_id) or payload.get("isAuthenticated") is not True:
+        raise Unauthenticated("Authorization token is invalid", title="Unauthorized")
+    return Claims(
+        user_id=str(user_id).lower(),
+        username=str(payload.get("username", "")),
+        role=str(payload.get("role", "user")),
+        token_id=token_id(token, payload),
+        expires_at=datetime.fromtimestamp(int(payload["exp"]), tz=utcnow().tzinfo),
+    )

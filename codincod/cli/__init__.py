@@ -1,0 +1,214 @@
+"""The ``codincod`` command: serve, database migrations and account administration.
+
+Commands only translate between the terminal and the domain services; the server is imported
+only by ``serve``, so admin commands start fast and need no web stack.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import click
+
+from codincod import __version__
+from codincod.config import Settings, load_settings
+
+T = TypeVar("T")
+
+
+def _settings(ctx: click.Context, **overrides: Any) -> Settings:
+    try:
+        return load_settings(ctx.obj.get("config"), **overrides)
+    except Exception as error:  # pydantic explains which setting is wrong
+        raise click.ClickException(f"invalid configuration: {error}") from error
+
+
+async def _with_db(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
+    from codincod import db
+
+    await db.init_db(settings)
+    try:
+        return await work()
+    finally:
+        await db.close_db()
+
+
+def _fail_on_domain_error(error: Exception) -> None:
+    from codincod.errors import DomainError
+
+    if isinstance(error, DomainError):
+        detail = "; ".join(f"{d['path']}: {d['message']}" for d in error.details) or error.message
+        raise click.ClickException(detail) from error
+    raise error
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--config",
+    type=click.Path(exists=True, dir_okay=False),
+    help="TOML settings file (default: $CODINCOD_CONFIG).",
+)
+@click.version_option(__version__, prog_name="codincod")
+@click.pass_context
+def main(ctx: click.Context, config: str | None) -> None:
+    """codincod: a self-hosted backend for the CodinCod coding-puzzle platform."""
+    ctx.ensure_object(dict)
+    ctx.obj["config"] = config
+
+
+@main.command()
+@click.option("--host", help="Address to bind (default 127.0.0.1, $CODINCOD_HOST).")
+@click.option("--port", type=int, help="Port to listen on (default 8888, $CODINCOD_PORT).")
+@click.option("--workers", type=int, help="Worker processes (PostgreSQL only; default 1).")
+@click.option("--migrate", is_flag=True, help="Apply pending migrations before starting.")
+@click.pass_context
+def serve(
+    ctx: click.Context, host: str | None, port: int | None, workers: int | None, migrate: bool
+) -> None:
+    """Start the HTTP + WebSocket server."""
+    from codincod import dbmigrate
+
+    settings = _settings(ctx, host=host, port=port, workers=workers)
+    if migrate:
+        applied = asyncio.run(dbmigrate.upgrade(settings))
+        for name in applied:
+            click.echo(f"applied {name}")
+    state = asyncio.run(dbmigrate.status(settings))
+    if state.pending:
+        raise click.ClickException(
+            f"the database has {len(state.pending)} pending migration(s) "
+            f"({', '.join(state.pending)}). Apply them with `codincod db upgrade`, "
+            "or start with `codincod serve --migrate`."
+        )
+    from server.runner import serve as run_server
+
+    click.echo(
+        f"codincod {__version__} on http://{settings.host}:{settings.port} "
+        f"({settings.dialect}, {settings.workers} worker(s)); Ctrl+C stops it",
+        err=True,
+    )
+    run_server(settings)
+
+
+# --- db ------------------------------------------------------------------------------------------
+
+
+@main.group()
+def db() -> None:
+    """Database migrations (aerich; one migration folder per dialect)."""
+
+
+@db.command()
+@click.pass_context
+def upgrade(ctx: click.Context) -> None:
+    """Apply every pending migration to the configured database."""
+    from codincod import dbmigrate
+
+    settings = _settings(ctx)
+    click.echo(f"migrating {settings.dialect} database from {dbmigrate.folder(settings)} ...")
+    applied = asyncio.run(dbmigrate.upgrade(settings))
+    for name in applied:
+        click.echo(f"  applied {name}")
+    click.echo("database is up to date" if applied else "nothing to apply: already up to date")
+
+
+@db.command()
+@click.pass_context
+def status(ctx: click.Context) -> None:
+    """Show applied and pending migrations; exits 1 when some are pending."""
+    from codincod import dbmigrate
+
+    settings = _settings(ctx)
+    state = asyncio.run(dbmigrate.status(settings))
+    click.echo(f"database: {settings.dialect}")
+    for name in state.applied:
+        click.echo(f"  applied  {name}")
+    for name in state.pending:
+        click.echo(f"  pending  {name}")
+    if state.pending:
+        click.echo("run `codincod db upgrade` to apply the pending migrations")
+        sys.exit(1)
+    click.echo("up to date")
+
+
+@db.command()
+@click.pass_context
+def history(ctx: click.Context) -> None:
+    """List the migration files for the configured dialect, oldest first."""
+    from codincod import dbmigrate
+
+    for name in dbmigrate.migration_files(_settings(ctx)):
+        click.echo(name)
+
+
+@db.command()
+@click.option("--name", default="update", show_default=True, help="Suffix of the new file.")
+@click.pass_context
+def makemigrations(ctx: click.Context, name: str) -> None:
+    """Developers: write a migration for the configured dialect from the models.
+
+    Run it twice, once with the default SQLite and once with CODINCOD_DATABASE_URL pointing at
+    a PostgreSQL database, each upgraded to the head first.
+    """
+    from codincod import dbmigrate
+
+    settings = _settings(ctx)
+    written = asyncio.run(dbmigrate.make(settings, name))
+    click.echo(f"wrote {written}" if written else "no changes detected")
+
+
+# --- users ---------------------------------------------------------------------------------------
+
+
+@main.group()
+def user() -> None:
+    """Create accounts and change roles."""
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin or not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+@user.command("create")
+@click.option("--username", required=True)
+@click.option("--email", required=True)
+@click.option("--role", type=click.Choice(["user", "moderator"]), default="user", show_default=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.pass_context
+def user_create(
+    ctx: click.Context, username: str, email: str, role: str, password_stdin: bool
+) -> None:
+    """Create an account. The password is prompted for (or read from stdin), never an argument."""
+    from codincod.accounts import service
+    from codincod.accounts.schemas import Registration
+    from codincod.validation import parse
+
+    settings = _settings(ctx)
+    password = _read_password(password_stdin)
+    try:
+        data = parse(Registration, {"username": username, "email": email, "password": password})
+        created = asyncio.run(_with_db(settings, lambda: service.register(data, settings, role)))
+    except Exception as error:
+        _fail_on_domain_error(error)
+    click.echo(f"created {created.role} {created.username} ({created.id})")
+
+
+@user.command("set-role")
+@click.argument("username")
+@click.argument("role", type=click.Choice(["user", "moderator"]))
+@click.pass_context
+def user_set_role(ctx: click.Context, username: str, role: str) -> None:
+    """Make USERNAME a moderator or a plain user; applies to their next request."""
+    from codincod.accounts import service
+
+    settings = _settings(ctx)
+    try:
+        changed = asyncio.run(_with_db(settings, lambda: service.set_role(username, role)))  # type: ignore[arg-type]
+    except Exception as error:
+        _fail_on_domain_error(error)
+    click.echo(f"{changed.username} is now a {changed.role}")

@@ -1,0 +1,3 @@
+from codincod.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Comments on puzzles, threaded replies and votes."""

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+from codincod.modelbase import Entity, created_at_field, id_field
+
+COMMENT_TYPES = ("puzzle-comment", "comment-comment")
+VOTE_TYPES = ("upvote", "downvote")
+
+
+class Comment(Entity):
+    """A comment on a puzzle (``parent`` empty) or a reply to another comment.
+
+    ``puzzle`` is always the puzzle the thread hangs under, so deleting a puzzle removes the
+    whole thread and a reply knows its puzzle without walking up.
+    """
+
+    author = fields.ForeignKeyField(
+        "models.User", related_name="comments", on_delete=fields.CASCADE
+    )
+    puzzle = fields.ForeignKeyField(
+        "models.Puzzle", related_name="comments", on_delete=fields.CASCADE
+    )
+    parent = fields.ForeignKeyField(
+        "models.Comment", related_name="replies", null=True, on_delete=fields.CASCADE
+    )
+    text = fields.CharField(max_length=320)
+    comment_type = fields.CharField(max_length=16, default="puzzle-comment")
+    upvote = fields.IntField(default=0)
+    downvote = fields.IntField(default=0)
+
+    class Meta:
+        table = "comments"
+        indexes = (("puzzle_id", "created_at"), ("parent_id", "created_at"))
+
+
+class CommentVote(Model):
+    id = id_field()
+    created_at = created_at_field()
+    comment = fields.ForeignKeyField(
+        "models.Comment", related_name="votes", on_delete=fields.CASCADE
+    )
+    user = fields.ForeignKeyField("models.User", related_name="votes", on_delete=fields.CASCADE)
+    type = fields.CharField(max_length=8)
+
+    class Meta:
+        table = "comment_votes"
+        unique_together = (("user_id", "comment_id"),)

@@ -1,0 +1,244 @@
+"""One typed settings object, built once at each entry point.
+
+Sources, strongest first: keyword arguments, ``CODINCOD_*`` environment variables, the Node
+server's variables (``JWT_SECRET``, ``FRONTEND_URL``, ...) so an operator can swap servers with
+the same ``.env``, an optional TOML file (``CODINCOD_CONFIG`` or ``--config``), then defaults.
+With nothing set, codincod runs on an SQLite file in its data directory.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import secrets
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+JWT_SECRET_FILE = "jwt-secret"
+
+
+def _default_data_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "codincod"
+
+
+def _env(*names: str) -> AliasChoices:
+    return AliasChoices(*names)
+
+
+class Settings(BaseSettings):
+    """Everything an operator can set. Each field documents itself in ``codincod serve --help``
+    and in the README's configuration table."""
+
+    model_config = SettingsConfigDict(extra="ignore", frozen=True, populate_by_name=True)
+
+    data_dir: Path = Field(
+        default_factory=_default_data_dir,
+        validation_alias=_env("CODINCOD_DATA_DIR"),
+        description="Where the SQLite file and the generated JWT secret live.",
+    )
+    database_url: str | None = Field(
+        default=None,
+        validation_alias=_env("CODINCOD_DATABASE_URL"),
+        description="sqlite:///path or postgres://user:pass@host/db (default: SQLite in data_dir).",
+    )
+    host: str = Field(
+        default="127.0.0.1",
+        validation_alias=_env("CODINCOD_HOST", "FASTIFY_HOST"),
+        description="Address the HTTP server binds to.",
+    )
+    port: int = Field(
+        default=8888,
+        ge=1,
+        le=65535,
+        validation_alias=_env("CODINCOD_PORT", "FASTIFY_PORT"),
+        description="Port the HTTP server listens on (8888, like the Node server).",
+    )
+    workers: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        validation_alias=_env("CODINCOD_WORKERS"),
+        description="Worker processes (PostgreSQL only; SQLite always runs one).",
+    )
+    jwt_secret: str | None = Field(
+        default=None,
+        validation_alias=_env("CODINCOD_JWT_SECRET", "JWT_SECRET"),
+        description="HS256 secret for session tokens; generated into data_dir when unset.",
+        repr=False,
+    )
+    jwt_expiry_seconds: int = Field(
+        default=24 * 3600,
+        ge=60,
+        validation_alias=_env("CODINCOD_JWT_EXPIRY_SECONDS"),
+        description="Lifetime of a session token.",
+    )
+    frontend_url: str = Field(
+        default="http://localhost:5173",
+        validation_alias=_env("CODINCOD_FRONTEND_URL", "FRONTEND_URL"),
+        description="The frontend's origin, allowed by CORS and the WebSocket origin check.",
+    )
+    frontend_host: str | None = Field(
+        default=None,
+        validation_alias=_env("CODINCOD_FRONTEND_HOST", "FRONTEND_HOST"),
+        description="Cookie domain in production, e.g. .example.com.",
+    )
+    environment: Literal["development", "production", "test"] = Field(
+        default="development",
+        validation_alias=_env("CODINCOD_ENV", "NODE_ENV"),
+        description="production makes cookies Secure and SameSite=None.",
+    )
+    piston_url: str | None = Field(
+        default=None,
+        validation_alias=_env("CODINCOD_PISTON_URL", "PISTON_URI"),
+        description="Base URL of a Piston server; unset uses the embedded Python runner.",
+    )
+    bcrypt_rounds: int = Field(
+        default=12,
+        ge=4,
+        le=16,
+        validation_alias=_env("CODINCOD_BCRYPT_ROUNDS"),
+        description="bcrypt cost for new password hashes; weaker hashes are upgraded on login.",
+    )
+    max_body_bytes: int = Field(
+        default=1024 * 1024,
+        ge=1024,
+        validation_alias=_env("CODINCOD_MAX_BODY_BYTES"),
+        description="Largest request body accepted (413 beyond).",
+    )
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["127.0.0.1/32", "::1/128"],
+        validation_alias=_env("CODINCOD_TRUSTED_PROXIES"),
+        description="Addresses/CIDRs whose X-Forwarded-For is believed (comma separated).",
+    )
+    rate_limit_enabled: bool = Field(
+        default=True,
+        validation_alias=_env("CODINCOD_RATE_LIMIT_ENABLED"),
+        description="Per-client request limits (off only for benchmarks).",
+    )
+    rate_limit_per_minute: int = Field(
+        default=100,
+        ge=1,
+        validation_alias=_env("CODINCOD_RATE_LIMIT_PER_MINUTE"),
+        description="Requests per minute allowed to one client address, on every route.",
+    )
+    access_log: bool = Field(
+        default=True,
+        validation_alias=_env("CODINCOD_ACCESS_LOG"),
+        description="One log line per request, with its request id.",
+    )
+    log_level: str = Field(
+        default="INFO",
+        validation_alias=_env("CODINCOD_LOG_LEVEL"),
+        description="DEBUG, INFO, WARNING or ERROR.",
+    )
+    migrations_dir: Path = Field(
+        default_factory=lambda: Path(__file__).resolve().parent.parent / "migrations",
+        validation_alias=_env("CODINCOD_MIGRATIONS_DIR"),
+        description="Folder holding one aerich migration folder per dialect.",
+    )
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_proxies(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _check_proxies(cls, value: list[str]) -> list[str]:
+        for item in value:
+            ipaddress.ip_network(item, strict=False)
+        return value
+
+    @field_validator("environment", mode="before")
+    @classmethod
+    def _normalise_environment(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.strip().lower()
+            return {"prod": "production", "dev": "development"}.get(value, value)
+        return value
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        config_file = os.environ.get("CODINCOD_CONFIG")
+        if config_file:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=Path(config_file)))
+        return tuple(sources)
+
+    # --- derived values -------------------------------------------------------------------
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite://{self.data_dir / 'codincod.sqlite3'}"
+
+    @property
+    def dialect(self) -> Literal["sqlite", "postgres"]:
+        scheme = self.resolved_database_url.split(":", 1)[0].lower()
+        if scheme == "sqlite":
+            return "sqlite"
+        if scheme in ("postgres", "postgresql", "asyncpg", "psycopg"):
+            return "postgres"
+        raise ValueError(
+            f"unsupported database URL scheme {scheme!r}: use sqlite:// or postgres://"
+        )
+
+    @property
+    def production(self) -> bool:
+        return self.environment == "production"
+
+    @cached_property
+    def trusted_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+        return tuple(ipaddress.ip_network(item, strict=False) for item in self.trusted_proxies)
+
+    def with_jwt_secret(self) -> Settings:
+        """The same settings with a JWT secret: the configured one, or one generated on first
+        start and kept in ``data_dir`` readable only by its owner."""
+        if self.jwt_secret:
+            return self
+        return self.model_copy(update={"jwt_secret": load_or_create_secret(self.data_dir)})
+
+
+def load_or_create_secret(data_dir: Path) -> str:
+    path = data_dir / JWT_SECRET_FILE
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(48)
+    # O_EXCL: two processes starting at once must agree on one secret.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secret + "\n")
+    return secret
+
+
+def load_settings(config_file: str | None = None, **overrides: Any) -> Settings:
+    """Build the settings at an entry point; ``config_file`` wins over ``CODINCOD_CONFIG``."""
+    if config_file:
+        os.environ["CODINCOD_CONFIG"] = config_file
+    values = {key: value for key, value in overrides.items() if value is not None}
+    return Settings(**values)

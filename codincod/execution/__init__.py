@@ -1,0 +1,1 @@
+"""Code execution: programming languages and the executors (Piston, embedded runner)."""

@@ -1,0 +1,1 @@
+"""Multiplayer games: waiting rooms, players, chat and per-mode scoring."""

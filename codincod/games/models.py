@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+from codincod.modelbase import Entity, created_at_field, id_field
+
+MODES = (
+    "fastest",
+    "shortest",
+    "backwards",
+    "hardcore",
+    "debug",
+    "typeracer",
+    "efficiency",
+    "incremental",
+    "random",
+)
+GAME_VISIBILITIES = ("public", "private")
+GAME_STATUSES = ("waiting", "in_progress", "finished")
+
+
+class Game(Model):
+    id = id_field()
+    created_at = created_at_field()
+    owner = fields.ForeignKeyField(
+        "models.User", related_name="owned_games", on_delete=fields.CASCADE
+    )
+    puzzle = fields.ForeignKeyField("models.Puzzle", related_name="games", on_delete=fields.CASCADE)
+    mode = fields.CharField(max_length=16, default="fastest")
+    visibility = fields.CharField(max_length=8, default="public")
+    max_duration_seconds = fields.IntField(default=900)
+    allowed_languages: fields.Field[list[str]] = fields.JSONField(default=list)
+    rated = fields.BooleanField(default=True)
+    status = fields.CharField(max_length=16, default="in_progress")
+    start_time = fields.DatetimeField()
+    end_time = fields.DatetimeField()
+    ratings_applied = fields.BooleanField(default=False)
+
+    class Meta:
+        table = "games"
+        indexes = (("status", "end_time"),)
+
+
+class GamePlayer(Model):
+    id = id_field()
+    game = fields.ForeignKeyField("models.Game", related_name="players", on_delete=fields.CASCADE)
+    user = fields.ForeignKeyField(
+        "models.User", related_name="game_seats", on_delete=fields.CASCADE
+    )
+    position = fields.IntField(default=0)
+    joined_at = created_at_field()
+
+    class Meta:
+        table = "game_players"
+        unique_together = (("game_id", "user_id"),)
+
+
+class GameSubmission(Model):
+    """A submission a player handed in to a game: at most one per player and game."""
+
+    id = id_field()
+    created_at = created_at_field()
+    game = fields.ForeignKeyField(
+        "models.Game", related_name="submissions", on_delete=fields.CASCADE
+    )
+    user = fields.ForeignKeyField(
+        "models.User", related_name="game_submissions", on_delete=fields.CASCADE
+    )
+    submission = fields.ForeignKeyField(
+        "models.Submission", related_name="game_entries", on_delete=fields.CASCADE
+    )
+
+    class Meta:
+        table = "game_submissions"
+        unique_together = (("game_id", "user_id"),)
+
+
+class ChatMessage(Entity):
+    game = fields.ForeignKeyField("models.Game", related_name="chat", on_delete=fields.CASCADE)
+    user = fields.ForeignKeyField(
+        "models.User", related_name="chat_messages", on_delete=fields.CASCADE
+    )
+    username = fields.CharField(max_length=20)
+    message = fields.CharField(max_length=500)
+    is_deleted = fields.BooleanField(default=False)
+
+    class Meta:
+        table = "chat_messages"
+        indexes = (("game_id", "created_at"),)

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from tortoise import fields
+
+from codincod.modelbase import Entity
+from codincod.timeutil import utcnow
+
+PROBLEM_TYPES = ("puzzle", "user", "comment", "game_chat")
+REPORT_STATUSES = ("pending", "resolved", "rejected")
+BAN_TYPES = ("temporary", "permanent")
+
+
+class Report(Entity):
+    """A user's report about a puzzle, user, comment or chat message (``target_id``)."""
+
+    problem_type = fields.CharField(max_length=16)
+    target_id = fields.CharField(max_length=24)
+    reported_by = fields.ForeignKeyField(
+        "models.User", related_name="reports_made", on_delete=fields.CASCADE
+    )
+    explanation = fields.CharField(max_length=1024)
+    status = fields.CharField(max_length=16, default="pending")
+    resolved_by = fields.ForeignKeyField(
+        "models.User", related_name="reports_resolved", null=True, on_delete=fields.SET_NULL
+    )
+
+    class Meta:
+        table = "reports"
+        indexes = (
+            ("status", "created_at"),
+            ("problem_type", "status"),
+            ("reported_by_id", "target_id"),
+        )
+
+
+class UserBan(Entity):
+    """A ban. The active one (``is_active``) is the user's current ban; temporary bans end at
+    ``end_date`` by themselves."""
+
+    user = fields.ForeignKeyField("models.User", related_name="bans", on_delete=fields.CASCADE)
+    banned_by = fields.ForeignKeyField(
+        "models.User", related_name="bans_issued", on_delete=fields.CASCADE
+    )
+    ban_type = fields.CharField(max_length=16)
+    reason = fields.CharField(max_length=500)
+    start_date = fields.DatetimeField(default=utcnow)
+    end_date = fields.DatetimeField(null=True)
+    is_active = fields.BooleanField(default=True)
+
+    class Meta:
+        table = "user_bans"
+        indexes = (("user_id", "is_active"), ("end_date", "is_active"))

@@ -1,0 +1,1 @@
+"""Puzzles: statements, validators (test cases), reference solutions and their life cycle."""

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from tortoise import fields
+
+from codincod.modelbase import Entity
+
+DIFFICULTIES = ("beginner", "intermediate", "advanced", "expert")
+VISIBILITIES = ("draft", "ready", "review", "revise", "approved", "inactive", "archived")
+TAGS = (
+    "algorithms",
+    "data_structures",
+    "mathematics",
+    "strings",
+    "arrays",
+    "math",
+    "graph_theory",
+    "dynamic_programming",
+)
+
+
+class Puzzle(Entity):
+    title = fields.CharField(max_length=128)
+    statement = fields.TextField(null=True)
+    constraints = fields.TextField(null=True)
+    author = fields.ForeignKeyField("models.User", related_name="puzzles", on_delete=fields.CASCADE)
+    difficulty = fields.CharField(max_length=16, default="intermediate")
+    visibility = fields.CharField(max_length=16, default="draft")
+    tags: fields.Field[list[str]] = fields.JSONField(default=list)
+    moderation_feedback = fields.TextField(null=True)
+    solution_code = fields.TextField(default="")
+    solution_language = fields.ForeignKeyField(
+        "models.ProgrammingLanguage",
+        related_name="solved_puzzles",
+        null=True,
+        on_delete=fields.SET_NULL,
+    )
+
+    class Meta:
+        table = "puzzles"
+        indexes = (("visibility", "created_at"), ("author_id", "created_at"))
+
+
+class Validator(Entity):
+    """One test case. ``position`` keeps the order the author gave."""
+
+    puzzle = fields.ForeignKeyField(
+        "models.Puzzle", related_name="validators", on_delete=fields.CASCADE
+    )
+    position = fields.IntField()
+    input = fields.TextField()
+    output = fields.TextField()
+
+    class Meta:
+        table = "validators"
+        unique_together = (("puzzle_id", "position"),)

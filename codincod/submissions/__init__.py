@@ -1,0 +1,1 @@
+"""Submissions: a player's code judged against every validator of a puzzle."""

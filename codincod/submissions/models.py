@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+from codincod.modelbase import created_at_field, id_field
+
+RESULTS = ("success", "error", "unknown")
+
+
+class Submission(Model):
+    id = id_field()
+    created_at = created_at_field()
+    puzzle = fields.ForeignKeyField(
+        "models.Puzzle", related_name="submissions", on_delete=fields.CASCADE
+    )
+    user = fields.ForeignKeyField(
+        "models.User", related_name="submissions", on_delete=fields.CASCADE
+    )
+    programming_language = fields.ForeignKeyField(
+        "models.ProgrammingLanguage", related_name="submissions", on_delete=fields.RESTRICT
+    )
+    code = fields.TextField()
+    code_length = fields.IntField()
+    result = fields.CharField(max_length=8, default="unknown")
+    success_rate = fields.FloatField(default=0.0)
+    passed = fields.IntField(default=0)
+    failed = fields.IntField(default=0)
+    total = fields.IntField(default=0)
+
+    class Meta:
+        table = "submissions"
+        indexes = (("user_id", "created_at"), ("puzzle_id", "created_at"))

@@ -1,0 +1,1 @@
+"""The Sanic HTTP + WebSocket server: translation between the wire contract and ``codincod``."""

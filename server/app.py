@@ -1,0 +1,56 @@
+"""The application factory: ``create_app(settings)`` returns a ready Sanic app."""
+
+from __future__ import annotations
+
+import logging
+
+from sanic import Sanic
+
+from codincod import __version__, db
+from codincod.config import Settings
+from server import errors, middleware
+from server.logs import logging_config
+from server.routes import auth, health, preferences, users
+
+log = logging.getLogger("codincod.server")
+BLUEPRINTS = (health.bp, auth.bp, users.bp, preferences.bp)
+
+
+def _configure(app: Sanic, settings: Settings) -> None:
+    app.config.REQUEST_MAX_SIZE = settings.max_body_bytes
+    app.config.FALLBACK_ERROR_FORMAT = "json"
+    app.config.CORS_ORIGINS = settings.frontend_url
+    app.config.CORS_SUPPORTS_CREDENTIALS = True
+    app.config.CORS_ALLOW_HEADERS = ["authorization", "content-type"]
+    app.config.CORS_EXPOSE_HEADERS = ["upgrade", "connection", "x-request-id", "retry-after"]
+    app.config.CORS_METHODS = ["GET", "HEAD", "PUT", "PATCH", "POST", "DELETE"]
+    app.config.CORS_MAX_AGE = 600
+
+
+def _listeners(app: Sanic, settings: Settings) -> None:
+    async def open_database(app: Sanic) -> None:
+        await db.init_db(settings)
+        log.info("database %s ready", settings.dialect)
+
+    async def close_database(app: Sanic) -> None:
+        await db.close_db()
+
+    app.register_listener(open_database, "before_server_start")
+    app.register_listener(close_database, "after_server_stop")
+
+
+def create_app(settings: Settings, name: str = "codincod") -> Sanic:
+    settings = settings.with_jwt_secret()
+    app = Sanic(name, log_config=logging_config(settings.log_level))
+    app.ctx.settings = settings
+    _configure(app, settings)
+    _listeners(app, settings)
+    middleware.install(app)
+    app.error_handler.add(Exception, errors.handle)
+    for blueprint in BLUEPRINTS:
+        app.blueprint(blueprint)
+    app.extend()
+    app.ext.openapi.describe(
+        "codincod API", version=__version__, description="The CodinCod wire contract."
+    )
+    return app

@@ -1,0 +1,85 @@
+"""Every failure becomes a JSON body the frontend can read: ``{error, message}``, plus
+``details`` for broken rules, ``banDetails`` for bans and ``retryAfter`` for rate limits.
+A 500 means a bug; it is logged with its request id and says nothing of its internals."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sanic import Request
+from sanic.exceptions import SanicException
+from sanic.response import HTTPResponse
+from tortoise.exceptions import DBConnectionError, IntegrityError, OperationalError
+
+from codincod.errors import Banned, DomainError, RateLimited
+from server.wire import reply
+
+log = logging.getLogger("codincod.server")
+
+
+def domain_error_body(error: DomainError) -> dict[str, Any]:
+    body: dict[str, Any] = {"error": error.label, "message": error.message}
+    if error.details:
+        body["details"] = error.details
+    if isinstance(error, Banned):
+        body["banDetails"] = error.ban
+    if isinstance(error, RateLimited):
+        body["statusCode"] = 429
+        body["retryAfter"] = error.retry_after
+    return body
+
+
+def _sanic_error(request: Request, error: SanicException) -> HTTPResponse:
+    status = getattr(error, "status_code", 500) or 500
+    if status == 404:
+        message = f"Route {request.method}:{request.path} not found"
+        return reply({"message": message, "error": "Not Found", "statusCode": 404}, 404)
+    if status == 405:
+        message = f"Method {request.method} is not allowed on {request.path}"
+        return reply({"message": message, "error": "Method Not Allowed", "statusCode": 405}, 405)
+    if status == 413:
+        limit = request.app.config.REQUEST_MAX_SIZE
+        message = f"Request body is larger than the limit of {limit} bytes"
+        return reply({"message": message, "error": "Payload Too Large", "statusCode": 413}, 413)
+    if status >= 500:
+        return _internal(request, error)
+    message = str(error) or "Bad request"
+    return reply({"message": message, "error": "Bad Request", "statusCode": status}, status)
+
+
+def _internal(request: Request, error: BaseException) -> HTTPResponse:
+    request_id = getattr(request.ctx, "request_id", "-") if request else "-"
+    log.error(
+        "unhandled error in %s %s [rid=%s]",
+        request.method,
+        request.path,
+        request_id,
+        exc_info=error,
+    )
+    body = {
+        "error": "Internal Server Error",
+        "message": f"Something went wrong on our side (request id {request_id}).",
+        "statusCode": 500,
+    }
+    return reply(body, 500)
+
+
+def handle(request: Request, error: Exception) -> HTTPResponse:
+    if isinstance(error, DomainError):
+        headers = (
+            {"Retry-After": str(error.retry_after)} if isinstance(error, RateLimited) else None
+        )
+        return reply(domain_error_body(error), error.status, headers)
+    if isinstance(error, SanicException):
+        return _sanic_error(request, error)
+    if isinstance(error, IntegrityError):
+        return reply({"error": "Conflict", "message": "This conflicts with existing data"}, 409)
+    if isinstance(error, (DBConnectionError, OperationalError, ConnectionError, OSError)):
+        log.warning("database unavailable during %s %s: %s", request.method, request.path, error)
+        body = {
+            "error": "Service Unavailable",
+            "message": "The database cannot be reached; try again shortly",
+        }
+        return reply(body, 503)
+    return _internal(request, error)

@@ -1,0 +1,137 @@
+"""Request plumbing shared by every route: reading bodies, the client address, the session
+cookie and the acting user."""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Any, TypeVar
+from urllib.parse import parse_qsl
+
+import orjson
+from pydantic import BaseModel
+from sanic import Request
+
+from codincod.accounts import service as accounts
+from codincod.accounts.service import Actor
+from codincod.config import Settings
+from codincod.errors import InvalidInput
+from codincod.validation import parse
+
+M = TypeVar("M", bound=BaseModel)
+COOKIE = "token"
+COOKIE_MAX_AGE = 7 * 24 * 3600
+
+
+def settings_of(request: Request) -> Settings:
+    return request.app.ctx.settings
+
+
+# --- bodies ------------------------------------------------------------------------------------
+
+
+def json_body(request: Request, *, allow_empty: bool = False) -> Any:
+    """The body as JSON whatever its content type: the frontend's play and moderation pages
+    POST JSON as text/plain. Form bodies are accepted as the Node server did."""
+    raw = request.body or b""
+    if not raw.strip():
+        if allow_empty:
+            return {}
+        raise InvalidInput("Request body is empty; send a JSON object", title="Bad Request")
+    content_type = (request.content_type or "").split(";", 1)[0].strip().lower()
+    if content_type == "application/x-www-form-urlencoded":
+        return dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError as error:
+        raise InvalidInput(
+            f"Body is not valid JSON: {error.msg} at position {error.pos}", title="Bad Request"
+        ) from error
+
+
+def body_as(request: Request, model: type[M], *, allow_empty: bool = False) -> M:
+    return parse(model, json_body(request, allow_empty=allow_empty))
+
+
+# --- the client ----------------------------------------------------------------------------------
+
+
+def _address(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(value.strip().strip("[]"))
+    except ValueError:
+        return None
+
+
+def client_address(request: Request) -> tuple[str, bool]:
+    """The real client's address and whether it is known.
+
+    ``X-Forwarded-For`` counts only when the peer is a configured proxy, read from the right
+    past every trusted hop. A trusted peer that forwards no address (the frontend's own server
+    making server-side calls) leaves the client unknown.
+    """
+    peer = request.conn_info.client_ip if request.conn_info else ""
+    trusted = settings_of(request).trusted_networks
+    peer_address = _address(peer)
+    if peer_address is None or not any(peer_address in net for net in trusted):
+        return peer, True
+    forwarded = request.headers.get("x-forwarded-for", "")
+    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+    for hop in reversed(hops):
+        address = _address(hop)
+        if address is None:
+            return peer, True  # garbage in the header: trust only what we saw
+        if not any(address in net for net in trusted):
+            return str(address), True
+    return (str(_address(hops[0])) if hops else peer), False
+
+
+# --- the session ---------------------------------------------------------------------------------
+
+
+def session_token(request: Request) -> str | None:
+    """``Authorization: Bearer`` first (console, API clients), else the ``token`` cookie."""
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    return request.cookies.get(COOKIE) or None
+
+
+async def actor(request: Request) -> Actor:
+    """The authenticated, unbanned user making this request (or a 401/403)."""
+    cached = getattr(request.ctx, "actor", None)
+    if cached is not None:
+        return cached
+    found = await accounts.authenticate(session_token(request), settings_of(request))
+    request.ctx.actor = found
+    return found
+
+
+def _cookie_attributes(settings: Settings) -> list[str]:
+    attributes = ["Path=/", "HttpOnly"]
+    if settings.production:
+        attributes += ["Secure", "SameSite=None"]
+    else:
+        attributes.append("SameSite=Lax")
+    if settings.frontend_host:
+        attributes.append(f"Domain={settings.frontend_host}")
+    return attributes
+
+
+def session_cookie(settings: Settings, token: str) -> str:
+    # Written by hand: the frontend copies the text before the first "; " and splits it on "=",
+    # so the value must be first, unquoted and free of "=" (a JWT is).
+    return "; ".join(
+        [f"{COOKIE}={token}", f"Max-Age={COOKIE_MAX_AGE}", *_cookie_attributes(settings)]
+    )
+
+
+def cleared_cookie(settings: Settings) -> str:
+    return "; ".join(
+        [
+            f"{COOKIE}=",
+            "Max-Age=0",
+            "Expires=Thu, 01 Jan 1970 00:00:00 GMT",
+            *_cookie_attributes(settings),
+        ]
+    )

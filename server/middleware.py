@@ -1,0 +1,82 @@
+"""Request ids, rate limits and the access log."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+
+from sanic import Request, Sanic
+from sanic.response import HTTPResponse
+
+from codincod.errors import RateLimited
+from server.http import client_address, settings_of
+from server.ratelimit import Limit, RateLimiter, Verdict
+
+access_log = logging.getLogger("codincod.access")
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+def _rate_headers(verdict: Verdict) -> dict[str, str]:
+    return {
+        "x-ratelimit-limit": str(verdict.limit),
+        "x-ratelimit-remaining": str(verdict.remaining),
+        "x-ratelimit-reset": str(verdict.reset_seconds),
+    }
+
+
+def enforce(request: Request, limit: Limit, key: str) -> None:
+    """Count this request against ``limit`` for ``key``; a 429 once it is spent."""
+    if not settings_of(request).rate_limit_enabled:
+        return
+    limiter: RateLimiter = request.app.ctx.rate_limiter
+    verdict = limiter.hit(limit, key)
+    request.ctx.rate_headers = _rate_headers(verdict)
+    if not verdict.allowed:
+        raise RateLimited(
+            f"Rate limit exceeded. Please try again in {verdict.reset_seconds} seconds.",
+            title="Too Many Requests",
+            retry_after=verdict.reset_seconds,
+        )
+
+
+async def on_request(request: Request) -> None:
+    incoming = request.headers.get("x-request-id", "")
+    request.ctx.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex[:16]
+    request.ctx.started = time.perf_counter()
+    request.ctx.client, request.ctx.client_known = client_address(request)
+    if request.method == "OPTIONS" or not request.ctx.client_known:
+        return
+    settings = settings_of(request)
+    per_client = Limit("global", settings.rate_limit_per_minute, 60)
+    enforce(request, per_client, request.ctx.client)
+    route_limit = getattr(request.route.ctx, "rate_limit", None) if request.route else None
+    if route_limit is not None:
+        enforce(request, route_limit, request.ctx.client)
+
+
+async def on_response(request: Request, response: HTTPResponse) -> None:
+    request_id = getattr(request.ctx, "request_id", None)
+    if request_id:
+        response.headers["x-request-id"] = request_id
+    for name, value in getattr(request.ctx, "rate_headers", {}).items():
+        response.headers.setdefault(name, value)
+    if request.app.ctx.settings.access_log:
+        started = getattr(request.ctx, "started", None)
+        elapsed = (time.perf_counter() - started) * 1000 if started else 0.0
+        access_log.info(
+            '%s "%s %s" %s %.1fms rid=%s',
+            getattr(request.ctx, "client", "-"),
+            request.method,
+            request.path,
+            response.status,
+            elapsed,
+            request_id or "-",
+        )
+
+
+def install(app: Sanic) -> None:
+    app.ctx.rate_limiter = RateLimiter()
+    app.register_middleware(on_request, "request")
+    app.register_middleware(on_response, "response")

@@ -1,0 +1,57 @@
+"""Per-client request limits (fixed windows, in this process's memory).
+
+Limits key on the real client address (see ``server.http.client_address``). Calls whose client
+is unknown, the frontend's own server-side requests, are not limited by address; logins are
+also limited per account name so that password guessing is bounded either way.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Limit:
+    name: str
+    count: int
+    window_seconds: int
+
+
+REGISTER = Limit("register", 3, 15 * 60)
+LOGIN = Limit("login", 5, 60)
+LOGIN_PER_ACCOUNT = Limit("login-account", 10, 60)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    allowed: bool
+    limit: int
+    remaining: int
+    reset_seconds: int
+
+
+class RateLimiter:
+    MAX_KEYS = 100_000
+
+    def __init__(self) -> None:
+        self._windows: dict[tuple[str, str], tuple[float, int]] = {}
+
+    def hit(self, limit: Limit, key: str, now: float | None = None) -> Verdict:
+        now = time.monotonic() if now is None else now
+        slot = (limit.name, key)
+        started, count = self._windows.get(slot, (now, 0))
+        if now - started >= limit.window_seconds:
+            started, count = now, 0
+        count += 1
+        if len(self._windows) >= self.MAX_KEYS:
+            self._prune(now)
+        self._windows[slot] = (started, count)
+        reset = max(1, int(started + limit.window_seconds - now + 0.999))
+        return Verdict(count <= limit.count, limit.count, max(0, limit.count - count), reset)
+
+    def _prune(self, now: float) -> None:
+        # Windows are at most 15 minutes long; anything older is finished.
+        self._windows = {
+            slot: value for slot, value in self._windows.items() if now - value[0] < 15 * 60
+        }

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from sanic import Blueprint, Request
+from sanic.response import HTTPResponse
+
+from codincod.accounts import service as accounts
+from codincod.accounts.schemas import Credentials, Registration
+from server.http import body_as, cleared_cookie, session_cookie, session_token, settings_of
+from server.middleware import enforce
+from server.ratelimit import LOGIN, LOGIN_PER_ACCOUNT, REGISTER
+from server.wire import reply
+
+bp = Blueprint("auth", url_prefix="/api/v1", strict_slashes=False)
+
+
+@bp.post("/register", ctx_rate_limit=REGISTER)
+async def register(request: Request) -> HTTPResponse:
+    """Create an account and start a session (``Set-Cookie: token=...``)."""
+    settings = settings_of(request)
+    user = await accounts.register(body_as(request, Registration), settings)
+    token = accounts.issue_token(user, settings)
+    return reply(
+        {"message": "User registered successfully"},
+        headers={"Set-Cookie": session_cookie(settings, token)},
+    )
+
+
+@bp.post("/login", ctx_rate_limit=LOGIN)
+async def login(request: Request) -> HTTPResponse:
+    """Start a session with a username or email and a password."""
+    settings = settings_of(request)
+    credentials = body_as(request, Credentials)
+    enforce(request, LOGIN_PER_ACCOUNT, credentials.identifier.strip().lower())
+    user = await accounts.login(credentials, settings)
+    token = accounts.issue_token(user, settings)
+    return reply(
+        {"message": "Login successful"}, headers={"Set-Cookie": session_cookie(settings, token)}
+    )
+
+
+@bp.post("/logout")
+async def logout(request: Request) -> HTTPResponse:
+    """End the session: the token is refused from now on and the cookie is cleared."""
+    settings = settings_of(request)
+    await accounts.logout(session_token(request), settings)
+    return reply({"message": "Logout successful"}, headers={"Set-Cookie": cleared_cookie(settings)})

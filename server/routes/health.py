@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from sanic import Blueprint, Request
+from sanic.response import HTTPResponse
+
+from codincod import db
+from server.wire import reply
+
+bp = Blueprint("health", url_prefix="/api/v1/health", strict_slashes=False)
+
+
+@bp.get("/")
+async def liveness(request: Request) -> HTTPResponse:
+    """The process is up (no dependency is checked)."""
+    return reply({"status": "OK"})
+
+
+@bp.get("/ready")
+async def readiness(request: Request) -> HTTPResponse:
+    """The server can do its work: the database answers."""
+    try:
+        await db.ping()
+    except Exception as error:  # any failure to reach the database means "not ready"
+        body = {"status": "unavailable", "database": "unreachable", "error": type(error).__name__}
+        return reply(body, 503)
+    return reply({"status": "OK", "database": "OK"})

@@ -1,0 +1,34 @@
+"""Starting the server: one process, or a worker manager with N workers (PostgreSQL)."""
+
+from __future__ import annotations
+
+import logging
+from functools import partial
+
+from sanic import Sanic
+from sanic.worker.loader import AppLoader
+
+from codincod.config import Settings
+from server.app import create_app
+
+log = logging.getLogger("codincod.server")
+
+
+def serve(settings: Settings) -> None:
+    settings = settings.with_jwt_secret()
+    workers = settings.workers
+    if settings.dialect == "sqlite" and workers > 1:
+        log.warning("SQLite runs with one worker; use PostgreSQL for more")
+        workers = 1
+    loader = AppLoader(factory=partial(create_app, settings))
+    app = loader.load()
+    single = workers == 1
+    app.prepare(
+        host=settings.host,
+        port=settings.port,
+        workers=workers,
+        single_process=single,
+        access_log=False,
+        motd=False,
+    )
+    Sanic.serve(primary=app, app_loader=loader)

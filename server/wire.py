@@ -1,0 +1,119 @@
+"""Domain objects as the frontend reads them: ``_id``, UTC dates ending in ``Z`` with
+milliseconds, ``__v`` on top-level documents, and absent optional fields left out (zod rejects
+``null`` where it expects an optional value)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from sanic.response import HTTPResponse
+
+from codincod.accounts.models import Preferences, User
+from codincod.accounts.service import Actor
+from codincod.execution.models import ProgrammingLanguage
+from codincod.puzzles.models import Puzzle
+from codincod.submissions.models import Submission
+from codincod.timeutil import iso_z
+
+
+def reply(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> HTTPResponse:
+    return HTTPResponse(
+        orjson.dumps(body), status=status, headers=headers, content_type="application/json"
+    )
+
+
+def no_content() -> HTTPResponse:
+    return HTTPResponse(status=204)
+
+
+def _present(**fields: Any) -> dict[str, Any]:
+    return {key: value for key, value in fields.items() if value is not None}
+
+
+def user_profile(user: User) -> dict[str, Any] | None:
+    profile = _present(
+        picture=user.profile_picture,
+        bio=user.profile_bio,
+        location=user.profile_location,
+        socials=list(user.profile_socials) or None,
+    )
+    return profile or None
+
+
+def user_dto(user: User) -> dict[str, Any]:
+    """The public face of a user: never email, password hash or moderation counters."""
+    return _present(
+        _id=user.id,
+        username=user.username,
+        profile=user_profile(user),
+        role=user.role,
+        createdAt=iso_z(user.created_at),
+        updatedAt=iso_z(user.updated_at),
+        __v=0,
+    )
+
+
+def authenticated_info(actor: Actor) -> dict[str, Any]:
+    return {
+        "isAuthenticated": True,
+        "userId": actor.id,
+        "username": actor.username,
+        "role": actor.role,
+    }
+
+
+def preferences_dto(preferences: Preferences) -> dict[str, Any]:
+    return _present(
+        _id=preferences.id,
+        owner=preferences.owner_id,  # type: ignore[attr-defined]
+        blockedUsers=list(preferences.blocked_users),
+        theme=preferences.theme,
+        preferredLanguage=preferences.preferred_language,
+        editor=dict(preferences.editor) if preferences.editor else None,
+        createdAt=iso_z(preferences.created_at),
+        updatedAt=iso_z(preferences.updated_at),
+        __v=0,
+    )
+
+
+def language_dto(language: ProgrammingLanguage) -> dict[str, Any]:
+    return _present(
+        _id=language.id,
+        language=language.language,
+        version=language.version,
+        aliases=list(language.aliases),
+        runtime=language.runtime,
+    )
+
+
+def puzzle_summary_dto(puzzle: Puzzle) -> dict[str, Any]:
+    """A puzzle without its solution, comments or validators (activity lists)."""
+    return _present(
+        _id=puzzle.id,
+        title=puzzle.title,
+        statement=puzzle.statement,
+        constraints=puzzle.constraints,
+        author=puzzle.author_id,  # type: ignore[attr-defined]
+        difficulty=puzzle.difficulty,
+        visibility=puzzle.visibility,
+        tags=list(puzzle.tags),
+        createdAt=iso_z(puzzle.created_at),
+        updatedAt=iso_z(puzzle.updated_at),
+        __v=0,
+    )
+
+
+def submission_activity_dto(submission: Submission) -> dict[str, Any]:
+    """A submission without its code, language populated."""
+    language = submission.programming_language
+    return {
+        "_id": submission.id,
+        "puzzle": submission.puzzle_id,  # type: ignore[attr-defined]
+        "user": submission.user_id,  # type: ignore[attr-defined]
+        "programmingLanguage": language_dto(language),
+        "result": {"result": submission.result, "successRate": submission.success_rate},
+        "codeLength": submission.code_length,
+        "createdAt": iso_z(submission.created_at),
+        "__v": 0,
+    }
