@@ -1,0 +1,155 @@
+"""Bad input on every endpoint gets a 4xx JSON error, never a 500, and changes nothing."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from codincod.accounts.models import User
+from tests.support import client, register
+
+pytestmark = pytest.mark.usefixtures("orm")
+
+# (method, path, needs a session)
+BODY_ENDPOINTS = [
+    ("POST", "/api/v1/register", False),
+    ("POST", "/api/v1/login", False),
+    ("PUT", "/api/v1/account/preferences", True),
+    ("PATCH", "/api/v1/account/preferences", True),
+]
+
+BAD_BODIES = {
+    "malformed json": (b'{"username": "x",', "application/json"),
+    "truncated text/plain json": (b'{"identifier": ', "text/plain"),
+    "json array": (b"[1, 2, 3]", "application/json"),
+    "json string": (b'"just a string"', "application/json"),
+    "json null": (b"null", "application/json"),
+    "empty body": (b"", "application/json"),
+    "not utf-8": (b"\xff\xfe\x00garbage", "application/json"),
+    "wrong types": (
+        b'{"username": 12, "email": [], "password": {}, "identifier": 5, "theme": 3,'
+        b' "editor": "vim", "blockedUsers": "nope"}',
+        "application/json",
+    ),
+    "deeply nested": (b"[" * 5000 + b"]" * 5000, "application/json"),
+}
+
+
+@pytest.fixture(scope="module")
+async def session(server) -> str:
+    async with client(server.url) as http:
+        return await register(http, "bad_input_user")
+
+
+@pytest.mark.parametrize(("method", "path", "auth"), BODY_ENDPOINTS)
+@pytest.mark.parametrize("case", sorted(BAD_BODIES))
+async def test_bad_bodies_get_a_4xx_json_error(server, session, method, path, auth, case) -> None:
+    body, content_type = BAD_BODIES[case]
+    headers = {"Content-Type": content_type}
+    if auth:
+        headers["Cookie"] = f"token={session}"
+    users_before = await User.all().count()
+    async with client(server.url) as http:
+        response = await http.request(method, path, content=body, headers=headers)
+    assert 400 <= response.status_code < 500, (case, response.status_code, response.text)
+    assert response.headers["content-type"].startswith("application/json")
+    payload = response.json()
+    assert isinstance(payload.get("message"), str) and payload.get("error")
+    assert await User.all().count() == users_before
+
+
+async def test_missing_fields_are_named(server) -> None:
+    async with client(server.url) as http:
+        response = await http.post("/api/v1/register", json={"username": "only_name"})
+    assert response.status_code == 400
+    paths = {detail["path"] for detail in response.json()["details"]}
+    assert paths == {"email", "password"}
+
+
+async def test_oversized_body_is_refused_with_413(server) -> None:
+    huge = b'{"identifier": "' + b"a" * (2 * 1024 * 1024) + b'", "password": "x"}'
+    async with client(server.url) as http:
+        try:
+            response = await http.post(
+                "/api/v1/login", content=huge, headers={"Content-Type": "application/json"}
+            )
+        except httpx.RemoteProtocolError:
+            pytest.fail("the server dropped the connection instead of answering 413")
+    assert response.status_code == 413
+    assert response.json()["error"] == "Payload Too Large"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/user/%00",
+        "/api/v1/user/" + "a" * 500,
+        "/api/v1/user/%F0%9F%92%A9",
+        "/api/v1/user/..%2F..%2Fetc",
+        "/api/v1/user/a%20b/activity",
+        "/api/v1/user/x/isAvailable",
+        "/api/v1/nothing-here",
+        "/api/v1/user/me/extra/segments",
+    ],
+)
+async def test_odd_paths_get_4xx_json(server, path) -> None:
+    async with client(server.url) as http:
+        response = await http.get(path)
+    assert 400 <= response.status_code < 500, response.text
+    assert response.json()
+
+
+@pytest.mark.parametrize(
+    "cookie",
+    ["token=", "token=%%%", 'token="quoted"', "token=" + "a" * 5000, "other=1", "token=a.b"],
+)
+async def test_garbage_sessions_get_401(server, cookie) -> None:
+    async with client(server.url) as http:
+        response = await http.get("/api/v1/user/me", headers={"Cookie": cookie})
+    assert response.status_code == 401, response.text
+
+
+async def test_wrong_methods_get_405_json(server) -> None:
+    async with client(server.url) as http:
+        response = await http.delete("/api/v1/login")
+    assert response.status_code == 405
+    assert response.json()["statusCode"] == 405
+
+
+async def test_cors_preflight_allows_the_frontend_with_credentials(server) -> None:
+    async with client(server.url) as http:
+        response = await http.options(
+            "/api/v1/account/preferences",
+            headers={
+                "Origin": "http://localhost:5173",
+                "Access-Control-Request-Method": "PUT",
+                "Access-Control-Request-Headers": "content-type",
+            },
+        )
+        simple = await http.get("/api/v1/health", headers={"Origin": "http://localhost:5173"})
+        foreign = await http.get("/api/v1/health", headers={"Origin": "https://evil.example"})
+    assert response.status_code == 204
+    assert response.headers["access-control-allow-origin"] == "http://localhost:5173"
+    assert response.headers["access-control-allow-credentials"] == "true"
+    assert "PUT" in response.headers["access-control-allow-methods"]
+    assert simple.headers["access-control-allow-origin"] == "http://localhost:5173"
+    assert "access-control-allow-origin" not in foreign.headers
+
+
+async def test_health_readiness_docs_and_request_ids(server) -> None:
+    async with client(server.url) as http:
+        health = await http.get("/api/v1/health")
+        ready = await http.get("/api/v1/health/ready")
+        spec = await http.get("/docs/openapi.json")
+        docs = await http.get("/docs")
+        tagged = await http.get("/api/v1/health", headers={"X-Request-ID": "trace-123"})
+        trailing = await http.get("/api/v1/health/")
+    assert health.json() == {"status": "OK"}
+    assert ready.json() == {"status": "OK", "database": "OK"}
+    assert spec.status_code == 200 and "/api/v1/login" in spec.json()["paths"]
+    assert spec.json()["info"]["title"] == "codincod API"
+    assert docs.status_code == 200
+    assert len(health.headers["x-request-id"]) >= 8
+    assert tagged.headers["x-request-id"] == "trace-123"
+    assert trailing.status_code == 200
+    assert "rid=trace-123" in server.log()
