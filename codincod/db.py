@@ -7,8 +7,10 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+import asyncpg
 from tortoise import Tortoise, connections
 
+from codincod.bus import bus
 from codincod.config import Settings, load_settings
 
 APP = "models"
@@ -62,12 +64,34 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(name)
 
 
-async def init_db(settings: Settings) -> None:
+# PostgreSQL only: a small pool of our own for the read-only queries on the hot path (the
+# session check on every authenticated request). Tortoise's pool resets each connection when
+# it is returned, one more round trip per query; read-only queries leave no state to reset.
+_read_pool: asyncpg.Pool | None = None
+
+
+async def _keep_session(connection: asyncpg.Connection) -> None:
+    """Nothing to reset: this pool only ever runs single read-only statements."""
+
+
+async def init_db(settings: Settings, *, listen: bool = False) -> None:
+    """Connect to the database; ``listen`` also joins the cross-process event bus (servers)."""
+    global _read_pool
     # Global fallback: request handlers run outside the context that called init.
     await Tortoise.init(config=tortoise_config(settings), _enable_global_fallback=True)
+    if settings.dialect == "postgres":
+        dsn = tortoise_url(settings).split("?", 1)[0]
+        _read_pool = await asyncpg.create_pool(dsn, min_size=1, max_size=4, reset=_keep_session)
+        if listen:
+            await bus.start(dsn)
 
 
 async def close_db() -> None:
+    global _read_pool
+    await bus.stop()
+    if _read_pool is not None:
+        await _read_pool.close()
+        _read_pool = None
     # Must run: an open aiosqlite connection keeps the interpreter alive at exit.
     await Tortoise.close_connections()
 
@@ -88,6 +112,9 @@ def sql(query: str) -> str:
 
 
 async def fetch_all(query: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+    """Run a read-only query written with ``$n`` placeholders."""
+    if _read_pool is not None:
+        return [dict(row) for row in await _read_pool.fetch(query, *params)]
     return await connection().execute_query_dict(sql(query), list(params))
 
 

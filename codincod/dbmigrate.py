@@ -89,7 +89,7 @@ async def upgrade(settings: Settings) -> list[str]:
     return [name for name in after.applied if name not in before.applied]
 
 
-async def make(settings: Settings, name: str) -> str | None:
+async def make(settings: Settings, name: str, empty: bool = False) -> str | None:
     """Developers: write the migration that brings this dialect's folder up to the models.
 
     Run it once per dialect (SQLite and PostgreSQL), each against a database at the head.
@@ -101,6 +101,6 @@ async def make(settings: Settings, name: str) -> str | None:
             return migration_files(settings)[-1]
         await Tortoise.init(config=command.tortoise_config)
         await command.init()
-        return await command.migrate(name=name, no_input=True) or None
+        return await command.migrate(name=name, empty=empty, no_input=True) or None
     finally:
         await Tortoise.close_connections()

@@ -29,7 +29,7 @@ def _configure(app: Sanic, settings: Settings) -> None:
 
 def _listeners(app: Sanic, settings: Settings) -> None:
     async def open_database(app: Sanic) -> None:
-        await db.init_db(settings)
+        await db.init_db(settings, listen=True)
         log.info("database %s ready", settings.dialect)
 
     async def close_database(app: Sanic) -> None:

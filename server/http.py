@@ -4,6 +4,7 @@ cookie and the acting user."""
 from __future__ import annotations
 
 import ipaddress
+from functools import lru_cache
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl
 
@@ -31,18 +32,19 @@ def settings_of(request: Request) -> Settings:
 
 def json_body(request: Request, *, allow_empty: bool = False) -> Any:
     """The body as JSON whatever its content type: the frontend's play and moderation pages
-    POST JSON as text/plain. Form bodies are accepted as the Node server did."""
+    POST JSON as text/plain (and ``curl -d`` labels JSON as a form). Real form bodies are
+    accepted too, as the Node server did."""
     raw = request.body or b""
     if not raw.strip():
         if allow_empty:
             return {}
         raise InvalidInput("Request body is empty; send a JSON object", title="Bad Request")
-    content_type = (request.content_type or "").split(";", 1)[0].strip().lower()
-    if content_type == "application/x-www-form-urlencoded":
-        return dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
     try:
         return orjson.loads(raw)
     except orjson.JSONDecodeError as error:
+        content_type = (request.content_type or "").split(";", 1)[0].strip().lower()
+        if content_type == "application/x-www-form-urlencoded":
+            return dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
         raise InvalidInput(
             f"Body is not valid JSON: {error.msg} at position {error.pos}", title="Bad Request"
         ) from error
@@ -70,11 +72,15 @@ def client_address(request: Request) -> tuple[str, bool]:
     making server-side calls) leaves the client unknown.
     """
     peer = request.conn_info.client_ip if request.conn_info else ""
-    trusted = settings_of(request).trusted_networks
+    forwarded = request.headers.get("x-forwarded-for", "")
+    return _resolve_client(peer, forwarded, settings_of(request).trusted_networks)
+
+
+@lru_cache(maxsize=4096)
+def _resolve_client(peer: str, forwarded: str, trusted: tuple[Any, ...]) -> tuple[str, bool]:
     peer_address = _address(peer)
     if peer_address is None or not any(peer_address in net for net in trusted):
         return peer, True
-    forwarded = request.headers.get("x-forwarded-for", "")
     hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
     for hop in reversed(hops):
         address = _address(hop)

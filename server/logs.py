@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import os
+import threading
 from typing import Any
 
 FORMAT = "%(asctime)s %(levelname)-7s [%(process)d] %(name)s: %(message)s"
@@ -14,13 +17,17 @@ def logging_config(level: str) -> dict[str, Any]:
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "formatters": {"plain": {"format": FORMAT}},
-        "handlers": {"console": handler},
+        "formatters": {"plain": {"()": "server.logs.PlainFormatter", "format": FORMAT}},
+        "handlers": {
+            "console": handler,
+            "access": {"()": "server.logs.BufferedStderrHandler", "formatter": "plain"},
+        },
         "loggers": {
             "codincod": {"level": level, "handlers": ["console"], "propagate": False},
             "sanic.root": {"level": level, "handlers": ["console"], "propagate": False},
             "sanic.error": {"level": level, "handlers": ["console"], "propagate": False},
             "sanic.server": {"level": level, "handlers": ["console"], "propagate": False},
+            "codincod.access": {"level": level, "handlers": ["access"], "propagate": False},
             # Our own access log replaces Sanic's (it carries the request id).
             "sanic.access": quiet,
             "tortoise": quiet,
@@ -28,3 +35,51 @@ def logging_config(level: str) -> dict[str, Any]:
         },
         "root": {"level": "WARNING", "handlers": ["console"]},
     }
+
+
+class PlainFormatter(logging.Formatter):
+    """The standard formatter, with the timestamp text reused within each second (formatting
+    it anew was a tenth of a cached request's time)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._second = -1
+        self._stamp = ""
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        second = int(record.created)
+        if second != self._second:
+            self._second, self._stamp = second, super().formatTime(record, datefmt).split(",")[0]
+        return f"{self._stamp},{int(record.msecs):03d}"
+
+
+class BufferedStderrHandler(logging.StreamHandler):
+    """Standard error through a 64 KiB buffer, flushed every half second (and at exit).
+
+    One write per access-log line cost about a third of a cached request's time; access lines
+    may now trail other log lines by up to half a second.
+    """
+
+    FLUSH_EVERY = 0.5
+
+    def __init__(self) -> None:
+        super().__init__(os.fdopen(os.dup(2), "w", buffering=1 << 16))
+        self._stopped = threading.Event()
+        threading.Thread(target=self._flush_periodically, name="access-log", daemon=True).start()
+
+    def flush(self) -> None:
+        """Called by ``emit`` after every record: do nothing, the timer flushes."""
+
+    def _flush_periodically(self) -> None:
+        while not self._stopped.wait(self.FLUSH_EVERY):
+            self._flush_now()
+
+    def _flush_now(self) -> None:
+        with self.lock:  # type: ignore[union-attr]
+            if not self.stream.closed:
+                self.stream.flush()
+
+    def close(self) -> None:
+        self._stopped.set()
+        self._flush_now()
+        super().close()

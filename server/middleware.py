@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 import time
-import uuid
 
 from sanic import Request, Sanic
 from sanic.response import HTTPResponse
@@ -43,7 +43,7 @@ def enforce(request: Request, limit: Limit, key: str) -> None:
 
 async def on_request(request: Request) -> None:
     incoming = request.headers.get("x-request-id", "")
-    request.ctx.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex[:16]
+    request.ctx.request_id = incoming if _REQUEST_ID.match(incoming) else os.urandom(8).hex()
     request.ctx.started = time.perf_counter()
     request.ctx.client, request.ctx.client_known = client_address(request)
     if request.method == "OPTIONS" or not request.ctx.client_known:

@@ -31,4 +31,8 @@ def serve(settings: Settings) -> None:
         access_log=False,
         motd=False,
     )
-    Sanic.serve(primary=app, app_loader=loader)
+    if single:
+        # No worker manager: one process that serves itself (also what tests run).
+        Sanic.serve_single(primary=app)
+    else:
+        Sanic.serve(primary=app, app_loader=loader)

@@ -287,3 +287,34 @@ async def test_login_is_rate_limited_per_client(server) -> None:
             "/api/v1/login", json={"identifier": "nobody", "password": "nope"}
         )
         assert response.status_code == 401
+
+
+async def test_session_changes_made_outside_the_server_apply_at_once(server, settings) -> None:
+    """Plain SQL from another connection: role, ban and revocation all take effect at once,
+    even after the server lost its event connection (PostgreSQL's cache must stop trusting)."""
+    from codincod import db
+
+    async with client(server.url) as http:
+        token = await register(http, "outside_sql")
+        user = await User.get(username="outside_sql")
+        for _ in range(3):  # warm whatever the server remembers
+            assert (await http.get("/api/v1/user/me", headers=cookie(token))).json()[
+                "role"
+            ] == "user"
+        await db.connection().execute_query(
+            db.sql("UPDATE users SET role = 'moderator' WHERE id = $1"), [user.id]
+        )
+        assert (await http.get("/api/v1/user/me", headers=cookie(token))).json()[
+            "role"
+        ] == "moderator"
+        if settings.dialect == "postgres":
+            await db.connection().execute_query(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE query LIKE 'LISTEN%' AND pid <> pg_backend_pid()"
+            )
+        await db.connection().execute_query(
+            db.sql("UPDATE users SET role = 'user' WHERE id = $1"), [user.id]
+        )
+        assert (await http.get("/api/v1/user/me", headers=cookie(token))).json()["role"] == "user"
+        await UserBan.create(user=user, banned_by=user, ban_type="permanent", reason="sql ban ok")
+        assert (await http.get("/api/v1/user/me", headers=cookie(token))).status_code == 403

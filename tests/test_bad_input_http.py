@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 import pytest
 
@@ -152,4 +154,8 @@ async def test_health_readiness_docs_and_request_ids(server) -> None:
     assert len(health.headers["x-request-id"]) >= 8
     assert tagged.headers["x-request-id"] == "trace-123"
     assert trailing.status_code == 200
-    assert "rid=trace-123" in server.log()
+    for _ in range(40):  # access lines are flushed every half second
+        if "rid=trace-123" in server.log():
+            break
+        await asyncio.sleep(0.1)
+    assert '"GET /api/v1/health" 200' in server.log() and "rid=trace-123" in server.log()

@@ -13,6 +13,7 @@ from tortoise.exceptions import IntegrityError
 
 from codincod import db
 from codincod.accounts import passwords, tokens
+from codincod.accounts.authcache import SessionState, auth_cache
 from codincod.accounts.models import RevokedToken, User
 from codincod.accounts.schemas import Credentials, Registration, Role, is_valid_username
 from codincod.config import Settings
@@ -114,18 +115,37 @@ WHERE u.id = $1
 
 
 async def authenticate(token: str | None, settings: Settings) -> Actor:
-    """The actor a session token stands for, in one query: the user, the token's revocation and
-    the user's active bans. The role is the database's, so a role change applies at once."""
+    """The actor a session token stands for: the user, the token's revocation and the user's
+    active bans, read in one query (or remembered, see ``authcache``). The role is the
+    database's, so a role change applies at once."""
     if not token:
         raise Unauthenticated("No authentication token provided", title="Unauthorized")
     claims = tokens.decode(token, settings.jwt_secret or "")
+    state = await _session_state(claims)
+    if state.revoked:
+        raise Unauthenticated("This session has ended; log in again", title="Unauthorized")
+    await _enforce_bans(list(state.bans))
+    return Actor(id=state.user_id, username=state.username, role=state.role)
+
+
+async def _session_state(claims: tokens.Claims) -> SessionState:
+    state = auth_cache.get(claims.token_id)
+    if state is not None and state.user_id == claims.user_id:
+        return state
+    generation = auth_cache.generation
     rows = await db.fetch_all(_AUTH_QUERY, (claims.user_id, claims.token_id))
     if not rows:
         raise Unauthenticated("This account no longer exists", title="Unauthorized")
-    if rows[0]["revoked"]:
-        raise Unauthenticated("This session has ended; log in again", title="Unauthorized")
-    await _enforce_bans([_ban_from_row(row) for row in rows if row["ban_id"]])
-    return Actor(id=rows[0]["id"], username=rows[0]["username"], role=rows[0]["role"])
+    first = rows[0]
+    state = SessionState(
+        user_id=first["id"],
+        username=first["username"],
+        role=first["role"],
+        revoked=bool(first["revoked"]),
+        bans=tuple(_ban_from_row(row) for row in rows if row["ban_id"]),
+    )
+    auth_cache.put(claims.token_id, state, generation)
+    return state
 
 
 async def _raise_if_banned(user_id: str) -> None:

@@ -47,7 +47,27 @@ def token_id(token: str, payload: dict) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+# Verifying a signature costs more than the database check that follows it, and a session
+# presents the same token on every request: remember verified tokens (expiry is still checked
+# on every use). Bounded; the oldest entries go first.
+_VERIFIED_MAX = 10_000
+_verified: dict[tuple[str, str], Claims] = {}
+
+
 def decode(token: str, secret: str) -> Claims:
+    """The claims of a valid, unexpired token signed with ``secret``, or Unauthenticated."""
+    claims = _verified.get((secret, token))
+    if claims is None:
+        claims = _verify(token, secret)
+        if len(_verified) >= _VERIFIED_MAX:
+            del _verified[next(iter(_verified))]
+        _verified[(secret, token)] = claims
+    if claims.expires_at <= utcnow():
+        raise Unauthenticated("Authorization token expired", title="Unauthorized")
+    return claims
+
+
+def _verify(token: str, secret: str) -> Claims:
     try:
         # Only HS256: an ``alg=none`` or RS/HS confusion token never verifies.
         payload = jwt.decode(

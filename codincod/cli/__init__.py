@@ -146,8 +146,9 @@ def history(ctx: click.Context) -> None:
 
 @db.command()
 @click.option("--name", default="update", show_default=True, help="Suffix of the new file.")
+@click.option("--empty", is_flag=True, help="Write an empty migration to fill in by hand.")
 @click.pass_context
-def makemigrations(ctx: click.Context, name: str) -> None:
+def makemigrations(ctx: click.Context, name: str, empty: bool) -> None:
     """Developers: write a migration for the configured dialect from the models.
 
     Run it twice, once with the default SQLite and once with CODINCOD_DATABASE_URL pointing at
@@ -156,7 +157,7 @@ def makemigrations(ctx: click.Context, name: str) -> None:
     from codincod import dbmigrate
 
     settings = _settings(ctx)
-    written = asyncio.run(dbmigrate.make(settings, name))
+    written = asyncio.run(dbmigrate.make(settings, name, empty))
     click.echo(f"wrote {written}" if written else "no changes detected")
 
 

@@ -1,0 +1,111 @@
+"""Publish/subscribe of domain events, across processes when the database can carry them.
+
+With PostgreSQL every process holds one LISTEN connection and hears what any process (or a
+trigger in the database itself) sends with NOTIFY. With SQLite, which runs as one server
+process, events stay in-process. Subscribers are plain callables taking the payload string.
+
+``connected`` tells whether events from other processes are being heard right now; code that
+caches must stop trusting its cache while it is False (see ``on_connection_change``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import defaultdict
+from collections.abc import Callable
+
+import asyncpg
+
+log = logging.getLogger("codincod.bus")
+
+Subscriber = Callable[[str], None]
+ConnectionWatcher = Callable[[bool], None]
+
+RECONNECT_DELAYS = (0.5, 1, 2, 5, 10)
+
+
+class Bus:
+    def __init__(self) -> None:
+        self._subscribers: dict[str, list[Subscriber]] = defaultdict(list)
+        self._watchers: list[ConnectionWatcher] = []
+        self._dsn: str | None = None
+        self._connection: asyncpg.Connection | None = None
+        self._reconnect: asyncio.Task[None] | None = None
+        self._closing = False
+        self.connected = False
+
+    def subscribe(self, channel: str, subscriber: Subscriber) -> None:
+        self._subscribers[channel].append(subscriber)
+
+    def on_connection_change(self, watcher: ConnectionWatcher) -> None:
+        self._watchers.append(watcher)
+
+    def deliver(self, channel: str, payload: str) -> None:
+        """Hand an event to this process's subscribers."""
+        for subscriber in list(self._subscribers.get(channel, ())):
+            try:
+                subscriber(payload)
+            except Exception:  # one bad subscriber must not starve the others
+                log.exception("subscriber of %s failed", channel)
+
+    # --- PostgreSQL ---------------------------------------------------------------------------
+
+    async def start(self, dsn: str) -> None:
+        """Listen on PostgreSQL from now on (and reconnect whenever the connection drops)."""
+        self._dsn = dsn
+        self._closing = False
+        await self._connect()
+
+    async def _connect(self) -> None:
+        assert self._dsn is not None
+        connection = await asyncpg.connect(self._dsn)
+        for channel in self._subscribers:
+            await connection.add_listener(channel, self._on_notify)
+        connection.add_termination_listener(self._on_lost)
+        self._connection = connection
+        self._set_connected(True)
+
+    def _on_notify(self, connection: object, pid: int, channel: str, payload: str) -> None:
+        self.deliver(channel, payload)
+
+    def _on_lost(self, connection: object) -> None:
+        self._set_connected(False)
+        if not self._closing and self._reconnect is None:
+            log.warning("lost the event connection to PostgreSQL; reconnecting")
+            self._reconnect = asyncio.get_running_loop().create_task(self._reconnect_loop())
+
+    async def _reconnect_loop(self) -> None:
+        attempt = 0
+        try:
+            while not self._closing:
+                await asyncio.sleep(RECONNECT_DELAYS[min(attempt, len(RECONNECT_DELAYS) - 1)])
+                try:
+                    await self._connect()
+                    log.info("event connection to PostgreSQL restored")
+                    return
+                except (OSError, asyncpg.PostgresError) as error:
+                    attempt += 1
+                    log.warning("event connection still down (%s)", error)
+        finally:
+            self._reconnect = None
+
+    def _set_connected(self, value: bool) -> None:
+        self.connected = value
+        for watcher in self._watchers:
+            watcher(value)
+
+    async def stop(self) -> None:
+        self._closing = True
+        if self._reconnect is not None:
+            self._reconnect.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._reconnect
+        if self._connection is not None and not self._connection.is_closed():
+            await self._connection.close()
+        self._connection = None
+        self._set_connected(False)
+
+
+bus = Bus()
