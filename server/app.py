@@ -10,10 +10,18 @@ from codincod import __version__, db
 from codincod.config import Settings
 from server import errors, middleware
 from server.logs import logging_config
-from server.routes import auth, health, preferences, users
+from server.routes import auth, comments, health, preferences, puzzles, reports, users
 
 log = logging.getLogger("codincod.server")
-BLUEPRINTS = (health.bp, auth.bp, users.bp, preferences.bp)
+BLUEPRINTS = (
+    health.bp,
+    auth.bp,
+    users.bp,
+    preferences.bp,
+    puzzles.bp,
+    comments.bp,
+    reports.bp,
+)
 
 
 def _configure(app: Sanic, settings: Settings) -> None:

@@ -15,7 +15,7 @@ from sanic import Request
 from codincod.accounts import service as accounts
 from codincod.accounts.service import Actor
 from codincod.config import Settings
-from codincod.errors import InvalidInput
+from codincod.errors import DomainError, InvalidInput
 from codincod.validation import parse
 
 M = TypeVar("M", bound=BaseModel)
@@ -111,6 +111,23 @@ async def actor(request: Request) -> Actor:
     found = await accounts.authenticate(session_token(request), settings_of(request))
     request.ctx.actor = found
     return found
+
+
+async def optional_actor(request: Request) -> Actor | None:
+    """The acting user when a valid session comes with the request; anyone else, including a
+    banned user or a stale token, browses anonymously."""
+    if session_token(request) is None:
+        return None
+    try:
+        return await actor(request)
+    except DomainError:
+        return None
+
+
+def query_args(request: Request) -> dict[str, str]:
+    """Query parameters, one value each (repeated keys are joined with commas)."""
+    args = request.get_args(keep_blank_values=True)
+    return {key: ",".join(values) for key, values in args.items()}
 
 
 def _cookie_attributes(settings: Settings) -> list[str]:

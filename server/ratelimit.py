@@ -21,6 +21,7 @@ class Limit:
 REGISTER = Limit("register", 3, 15 * 60)
 LOGIN = Limit("login", 5, 60)
 LOGIN_PER_ACCOUNT = Limit("login-account", 10, 60)
+VOTE = Limit("vote", 20, 60)
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,11 @@ from sanic.response import HTTPResponse
 
 from codincod.accounts.models import Preferences, User
 from codincod.accounts.service import Actor
+from codincod.comments.models import Comment
 from codincod.execution.models import ProgrammingLanguage
-from codincod.puzzles.models import Puzzle
+from codincod.moderation.models import Report
+from codincod.pagination import Page
+from codincod.puzzles.models import Puzzle, Validator
 from codincod.submissions.models import Submission
 from codincod.timeutil import iso_z
 
@@ -117,3 +120,88 @@ def submission_activity_dto(submission: Submission) -> dict[str, Any]:
         "createdAt": iso_z(submission.created_at),
         "__v": 0,
     }
+
+
+def _author(entity: Any) -> Any:
+    """A populated author as a user DTO, else the bare id."""
+    author = entity.author
+    if isinstance(author, User):
+        return user_dto(author)
+    return entity.author_id
+
+
+def validator_dto(validator: Validator) -> dict[str, Any]:
+    return {
+        "_id": validator.id,
+        "input": validator.input,
+        "output": validator.output,
+        "createdAt": iso_z(validator.created_at),
+        "updatedAt": iso_z(validator.updated_at),
+    }
+
+
+def comment_dto(comment: Comment, reply_ids: list[str]) -> dict[str, Any]:
+    """A comment as ``isCommentDto`` accepts it: replies as ids, ``parentId`` the puzzle for
+    top-level comments and the parent comment for replies."""
+    return {
+        "_id": comment.id,
+        "author": _author(comment),
+        "text": comment.text,
+        "upvote": comment.upvote,
+        "downvote": comment.downvote,
+        "commentType": comment.comment_type,
+        "comments": reply_ids,
+        "parentId": comment.parent_id or comment.puzzle_id,  # type: ignore[attr-defined]
+        "createdAt": iso_z(comment.created_at),
+        "updatedAt": iso_z(comment.updated_at),
+        "__v": 0,
+    }
+
+
+def puzzle_dto(
+    puzzle: Puzzle,
+    validators: list[Validator] | None = None,
+    comments: list[dict[str, Any]] | None = None,
+    solution: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    body = puzzle_summary_dto(puzzle)
+    body["author"] = _author(puzzle)
+    body["validators"] = [validator_dto(v) for v in validators or []]
+    body["comments"] = comments or []
+    if puzzle.moderation_feedback:
+        body["moderationFeedback"] = puzzle.moderation_feedback
+    if solution is not None:
+        body["solution"] = solution
+    return body
+
+
+def solution_dto(puzzle: Puzzle, language: ProgrammingLanguage | None) -> dict[str, Any]:
+    solution: dict[str, Any] = {"code": puzzle.solution_code}
+    if language is not None:
+        solution["programmingLanguage"] = language_dto(language)
+    return solution
+
+
+def page_dto(page: Page[Any], items: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "page": page.page,
+        "pageSize": page.page_size,
+        "totalPages": page.total_pages,
+        "totalItems": page.total,
+        "items": items,
+    }
+
+
+def report_dto(report: Report) -> dict[str, Any]:
+    return _present(
+        _id=report.id,
+        problematicIdentifier=report.target_id,
+        problemType=report.problem_type,
+        reportedBy=report.reported_by_id,  # type: ignore[attr-defined]
+        explanation=report.explanation,
+        status=report.status,
+        resolvedBy=report.resolved_by_id,  # type: ignore[attr-defined]
+        createdAt=iso_z(report.created_at),
+        updatedAt=iso_z(report.updated_at),
+        __v=0,
+    )

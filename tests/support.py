@@ -90,13 +90,16 @@ class ServerProcess:
         return self.log_file.read_text(errors="replace") if self.log_file.exists() else ""
 
 
+def fresh_address() -> str:
+    number = next(_client_numbers)
+    return f"198.51.{100 + number // 250}.{number % 250 + 1}"
+
+
 def client(base_url: str, **kwargs: Any) -> httpx.AsyncClient:
     """An HTTP client that looks like its own user agent on its own address: the server
     trusts X-Forwarded-For from loopback, so each client gets its own rate-limit buckets
     (addresses from the documentation range, never contacted)."""
-    number = next(_client_numbers)
-    address = f"198.51.{100 + number // 250}.{number % 250 + 1}"
-    headers = {"X-Forwarded-For": address, **kwargs.pop("headers", {})}
+    headers = {"X-Forwarded-For": fresh_address(), **kwargs.pop("headers", {})}
     return httpx.AsyncClient(base_url=base_url, headers=headers, timeout=30, **kwargs)
 
 
@@ -114,6 +117,7 @@ async def register(
     response = await http.post(
         "/api/v1/register",
         json={"username": username, "email": f"{username}@example.com", "password": password},
+        headers={"X-Forwarded-For": fresh_address()},  # registering is limited per address
     )
     assert response.status_code == 200, response.text
     http.cookies.clear()  # tests say which token they send

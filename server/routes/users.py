@@ -5,9 +5,14 @@ from sanic.response import HTTPResponse
 
 from codincod.accounts import activity
 from codincod.accounts import service as accounts
-from server.http import actor
+from codincod.pagination import PageQuery
+from codincod.puzzles import service as puzzles
+from codincod.validation import parse
+from server.http import actor, optional_actor, query_args
 from server.wire import (
     authenticated_info,
+    page_dto,
+    puzzle_dto,
     puzzle_summary_dto,
     reply,
     submission_activity_dto,
@@ -47,3 +52,11 @@ async def user_activity(request: Request, username: str) -> HTTPResponse:
             },
         }
     )
+
+
+@bp.get("/<username:str>/puzzle")
+async def user_puzzles(request: Request, username: str) -> HTTPResponse:
+    """A user's puzzles: approved ones for everyone, all of them for the user and moderators."""
+    page = parse(PageQuery, query_args(request))
+    found = await puzzles.puzzles_of_user(await optional_actor(request), username, page)
+    return reply(page_dto(found, [puzzle_dto(p) for p in found.items]))

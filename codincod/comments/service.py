@@ -1,0 +1,123 @@
+"""Comments on puzzles, replies to comments, and votes.
+
+A comment can be read, answered and voted on by whoever may see its puzzle; it is deleted by
+its author or a moderator, replies included.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from codincod import db
+from codincod.accounts.service import Actor
+from codincod.comments.models import Comment, CommentVote
+from codincod.comments.schemas import CommentCreate, VoteRequest
+from codincod.errors import Conflict, Forbidden, NotFound
+from codincod.ids import is_valid_id
+from codincod.puzzles import rules
+from codincod.puzzles.models import Puzzle
+
+NOT_FOUND = "Comment not found"
+
+
+@dataclass
+class CommentView:
+    comment: Comment
+    reply_ids: list[str] = field(default_factory=list)
+
+
+async def _visible_comment(actor: Actor | None, comment_id: str) -> Comment:
+    if not is_valid_id(comment_id):
+        raise NotFound(NOT_FOUND)
+    comment = await Comment.get_or_none(id=comment_id.lower()).prefetch_related("author", "puzzle")
+    if comment is None:
+        raise NotFound(NOT_FOUND)
+    puzzle: Puzzle = comment.puzzle
+    if not rules.can_view(actor, puzzle.author_id, puzzle.visibility):  # type: ignore[attr-defined]
+        raise NotFound(NOT_FOUND)
+    return comment
+
+
+async def _with_replies(comment: Comment) -> CommentView:
+    replies = await Comment.filter(parent_id=comment.id).order_by("created_at", "id")
+    return CommentView(comment, [reply.id for reply in replies])
+
+
+async def get(actor: Actor | None, comment_id: str) -> CommentView:
+    return await _with_replies(await _visible_comment(actor, comment_id))
+
+
+async def comment_on(actor: Actor, target_id: str, data: CommentCreate) -> CommentView:
+    """Comment on a puzzle; when ``target_id`` names a comment (the frontend posts replies to
+    the puzzle route with the comment's id), answer that comment instead."""
+    if is_valid_id(target_id):
+        puzzle = await Puzzle.get_or_none(id=target_id.lower())
+        if puzzle is not None:
+            if not rules.can_view(actor, puzzle.author_id, puzzle.visibility):  # type: ignore[attr-defined]
+                raise NotFound("Puzzle not found")
+            return await _create(actor, puzzle.id, None, data.text)
+        if await Comment.exists(id=target_id.lower()):
+            return await reply(actor, target_id, data)
+    raise NotFound("Puzzle not found")
+
+
+async def reply(actor: Actor, comment_id: str, data: CommentCreate) -> CommentView:
+    parent = await _visible_comment(actor, comment_id)
+    return await _create(actor, parent.puzzle_id, parent.id, data.text)  # type: ignore[attr-defined]
+
+
+async def _create(actor: Actor, puzzle_id: str, parent_id: str | None, text: str) -> CommentView:
+    comment = await Comment.create(
+        author_id=actor.id,
+        puzzle_id=puzzle_id,
+        parent_id=parent_id,
+        text=text,
+        comment_type="comment-comment" if parent_id else "puzzle-comment",
+    )
+    await comment.fetch_related("author")
+    return CommentView(comment, [])
+
+
+async def delete(actor: Actor, comment_id: str) -> None:
+    comment = await _visible_comment(actor, comment_id)
+    if not (actor.is_moderator or comment.author_id == actor.id):  # type: ignore[attr-defined]
+        raise Forbidden("Only the author or a moderator can delete this comment")
+    await comment.delete()  # replies and votes follow through ON DELETE CASCADE
+
+
+_RECOUNT = """
+UPDATE comments SET
+    upvote = (SELECT COUNT(*) FROM comment_votes WHERE comment_id = $1 AND type = 'upvote'),
+    downvote = (SELECT COUNT(*) FROM comment_votes WHERE comment_id = $1 AND type = 'downvote')
+WHERE id = $1
+"""
+
+
+async def vote(actor: Actor, comment_id: str, data: VoteRequest) -> CommentView:
+    """Toggle the actor's vote: the same type again removes it, the other type switches it.
+    Counts are recounted from the votes in the same transaction, under a row lock on the
+    comment, so concurrent votes always add up."""
+    comment = await _visible_comment(actor, comment_id)
+    try:
+        async with in_transaction() as connection:
+            await Comment.select_for_update().using_db(connection).get(id=comment.id)
+            existing = await CommentVote.get_or_none(
+                comment_id=comment.id, user_id=actor.id
+            ).using_db(connection)
+            if existing is None:
+                await CommentVote.create(
+                    comment_id=comment.id, user_id=actor.id, type=data.type, using_db=connection
+                )
+            elif existing.type == data.type:
+                await existing.delete(using_db=connection)
+            else:
+                existing.type = data.type
+                await existing.save(using_db=connection, update_fields=["type"])
+            await connection.execute_query(db.sql(_RECOUNT), [comment.id])
+    except IntegrityError as error:  # the same user voting twice at the same instant
+        raise Conflict("Your previous vote is still being counted; try again") from error
+    await comment.refresh_from_db(fields=["upvote", "downvote", "updated_at"])
+    return await _with_replies(comment)

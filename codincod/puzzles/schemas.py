@@ -1,0 +1,83 @@
+"""What a puzzle request may carry (the frontend checks the same limits)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BeforeValidator, Field, field_validator
+
+from codincod.accounts.schemas import ObjectId
+from codincod.pagination import PageQuery
+from codincod.validation import Schema
+
+Difficulty = Literal["beginner", "intermediate", "advanced", "expert"]
+Visibility = Literal["draft", "ready", "review", "revise", "approved", "inactive", "archived"]
+Tag = Literal[
+    "algorithms",
+    "data_structures",
+    "mathematics",
+    "strings",
+    "arrays",
+    "math",
+    "graph_theory",
+    "dynamic_programming",
+]
+Title = Annotated[str, Field(min_length=4, max_length=128)]
+MAX_VALIDATORS = 200
+MAX_IO_LENGTH = 64 * 1024
+MAX_CODE_LENGTH = 64 * 1024
+
+
+def _split_csv(value: Any) -> Any:
+    if isinstance(value, str):
+        return [part for part in value.split(",") if part]
+    return value
+
+
+class PuzzleListQuery(PageQuery):
+    difficulty: Difficulty | None = None
+    tags: Annotated[list[Tag], BeforeValidator(_split_csv), Field(max_length=8)] | None = None
+    author: Annotated[str, Field(min_length=1, max_length=24)] | None = None
+    search: Annotated[str, Field(min_length=1, max_length=128)] | None = None
+    visibility: Visibility | None = None
+
+
+class PuzzleCreate(Schema):
+    title: Title
+
+
+class ValidatorIn(Schema):
+    input: Annotated[str, Field(max_length=MAX_IO_LENGTH)]
+    output: Annotated[str, Field(max_length=MAX_IO_LENGTH)]
+
+    @field_validator("input", "output")
+    @classmethod
+    def _trim_end(cls, value: str) -> str:
+        # As the frontend and Node do: trailing whitespace never decides a verdict.
+        return value.rstrip()
+
+
+def _language_id(value: Any) -> Any:
+    """``programmingLanguage`` arrives as an id or as a whole language object."""
+    if isinstance(value, dict):
+        return value.get("_id")
+    return value
+
+
+class SolutionIn(Schema):
+    code: Annotated[str, Field(max_length=MAX_CODE_LENGTH)] = ""
+    programmingLanguage: Annotated[ObjectId | None, BeforeValidator(_language_id)] = None
+
+
+class PuzzleUpdate(Schema):
+    """Every field is optional: what is absent keeps its stored value."""
+
+    title: Title | None = None
+    statement: Annotated[str, Field(min_length=1, max_length=2048)] | None = None
+    constraints: Annotated[str, Field(min_length=1, max_length=256)] | None = None
+    validators: Annotated[list[ValidatorIn], Field(max_length=MAX_VALIDATORS)] | None = None
+    difficulty: Difficulty | None = None
+    visibility: Visibility | None = None
+    solution: SolutionIn | None = None
+    tags: Annotated[list[Tag], Field(max_length=8)] | None = None
+    moderationFeedback: Annotated[str, Field(max_length=2048)] | None = None

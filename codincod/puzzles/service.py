@@ -1,0 +1,213 @@
+"""Puzzles: listing, reading, creating, editing and deleting, with visibility decided here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tortoise.expressions import Q, RawSQL
+from tortoise.queryset import QuerySet
+from tortoise.transactions import in_transaction
+
+from codincod import db
+from codincod.accounts.models import User
+from codincod.accounts.schemas import is_valid_username
+from codincod.accounts.service import Actor
+from codincod.comments.models import Comment
+from codincod.errors import Forbidden, InvalidInput, NotFound
+from codincod.execution.models import ProgrammingLanguage
+from codincod.ids import is_valid_id
+from codincod.pagination import Page, PageQuery
+from codincod.puzzles import rules
+from codincod.puzzles.models import TAGS, Puzzle, Validator
+from codincod.puzzles.schemas import PuzzleCreate, PuzzleListQuery, PuzzleUpdate
+
+NOT_FOUND = "Puzzle not found"
+
+
+@dataclass
+class PuzzleView:
+    """A puzzle with what its page shows: author, validators and top-level comments (each
+    with its author and the ids of its replies)."""
+
+    puzzle: Puzzle
+    validators: list[Validator] = field(default_factory=list)
+    comments: list[Comment] = field(default_factory=list)
+    reply_ids: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _visible_to(actor: Actor | None) -> Q:
+    if actor is not None and actor.is_moderator:
+        return Q()
+    if actor is None:
+        return Q(visibility="approved")
+    return Q(visibility="approved") | Q(author_id=actor.id)
+
+
+def _with_tags(selected: QuerySet[Puzzle], tags: list[str]) -> QuerySet[Puzzle]:
+    if db.dialect() == "postgres":
+        return selected.filter(tags__contains=tags)
+    # SQLite: Tortoise cannot filter inside JSON there. Tags come from a closed enum, checked
+    # before they get here, so writing them into the SQL is safe.
+    for number, tag in enumerate(tags):
+        assert tag in TAGS
+        exists = f'EXISTS (SELECT 1 FROM json_each("puzzles"."tags") WHERE value = \'{tag}\')'
+        selected = selected.annotate(**{f"tag_{number}": RawSQL(exists)}).filter(
+            **{f"tag_{number}": 1}
+        )
+    return selected
+
+
+async def _page(query: Q, page: PageQuery, tags: list[str] | None = None) -> Page[Puzzle]:
+    selected = Puzzle.filter(query)
+    if tags:
+        selected = _with_tags(selected, tags)
+    total = await selected.count()
+    items = (
+        await selected.order_by("-created_at", "-id")
+        .offset(page.offset)
+        .limit(page.pageSize)
+        .prefetch_related("author")
+    )
+    return Page(items=list(items), page=page.page, page_size=page.pageSize, total=total)
+
+
+async def _author_filter(author: str) -> Q:
+    if is_valid_id(author):
+        return Q(author_id=author.lower())
+    if not is_valid_username(author):
+        raise InvalidInput("author must be a username or a user id")
+    return Q(author__username=author)
+
+
+async def list_puzzles(actor: Actor | None, query: PuzzleListQuery) -> Page[Puzzle]:
+    """Newest first; everyone sees approved puzzles, authors their own, moderators all."""
+    condition = _visible_to(actor)
+    if query.difficulty:
+        condition &= Q(difficulty=query.difficulty)
+    if query.visibility:
+        condition &= Q(visibility=query.visibility)
+    if query.search:
+        condition &= Q(title__icontains=query.search)
+    if query.author:
+        condition &= await _author_filter(query.author)
+    return await _page(condition, query, query.tags)
+
+
+async def puzzles_of_user(actor: Actor | None, username: str, page: PageQuery) -> Page[Puzzle]:
+    if not is_valid_username(username):
+        raise InvalidInput("username is invalid")
+    user = await User.get_or_none(username=username)
+    if user is None:
+        raise NotFound("User not found")
+    return await _page(_visible_to(actor) & Q(author_id=user.id), page)
+
+
+async def _find(puzzle_id: str) -> Puzzle:
+    if not is_valid_id(puzzle_id):
+        raise NotFound(NOT_FOUND)
+    puzzle = await Puzzle.get_or_none(id=puzzle_id.lower()).prefetch_related("author")
+    if puzzle is None:
+        raise NotFound(NOT_FOUND)
+    return puzzle
+
+
+async def find_visible(actor: Actor | None, puzzle_id: str) -> Puzzle:
+    """The puzzle, if ``actor`` may see it; others are told it does not exist."""
+    puzzle = await _find(puzzle_id)
+    if not rules.can_view(actor, puzzle.author_id, puzzle.visibility):  # type: ignore[attr-defined]
+        raise NotFound(NOT_FOUND)
+    return puzzle
+
+
+async def view(actor: Actor | None, puzzle_id: str) -> PuzzleView:
+    puzzle = await find_visible(actor, puzzle_id)
+    validators = await Validator.filter(puzzle_id=puzzle.id).order_by("position")
+    comments = (
+        await Comment.filter(puzzle_id=puzzle.id, parent_id=None)
+        .order_by("created_at", "id")
+        .prefetch_related("author")
+    )
+    reply_ids: dict[str, list[str]] = {}
+    if comments:
+        replies = (
+            await Comment.filter(parent_id__in=[c.id for c in comments])
+            .order_by("created_at", "id")
+            .values_list("parent_id", "id")
+        )
+        for parent_id, reply_id in replies:
+            reply_ids.setdefault(parent_id, []).append(reply_id)
+    return PuzzleView(puzzle, list(validators), list(comments), reply_ids)
+
+
+async def with_solution(
+    actor: Actor, puzzle_id: str
+) -> tuple[PuzzleView, ProgrammingLanguage | None]:
+    puzzle = await _find(puzzle_id)
+    if not rules.can_edit(actor, puzzle.author_id):  # type: ignore[attr-defined]
+        raise Forbidden("Not authorized")
+    validators = await Validator.filter(puzzle_id=puzzle.id).order_by("position")
+    language = None
+    if puzzle.solution_language_id:  # type: ignore[attr-defined]
+        language = await ProgrammingLanguage.get_or_none(id=puzzle.solution_language_id)  # type: ignore[attr-defined]
+    return PuzzleView(puzzle, list(validators)), language
+
+
+async def create(actor: Actor, data: PuzzleCreate) -> Puzzle:
+    puzzle = await Puzzle.create(title=data.title.strip(), author_id=actor.id)
+    await puzzle.fetch_related("author")
+    return puzzle
+
+
+async def update(actor: Actor, puzzle_id: str, change: PuzzleUpdate) -> PuzzleView:
+    puzzle = await _find(puzzle_id)
+    if not rules.can_edit(actor, puzzle.author_id):  # type: ignore[attr-defined]
+        raise Forbidden("Not authorized to edit this puzzle")
+    if change.visibility and not rules.may_set_visibility(actor, change.visibility):
+        raise Forbidden(
+            "You cannot set your own puzzle to approved status. Submit it for review instead.",
+            title="Only moderators can approve puzzles",
+        )
+    async with in_transaction():
+        await _apply(puzzle, change, actor)
+        if change.validators is not None:
+            await _replace_validators(puzzle, change)
+    return await view(actor, puzzle.id)
+
+
+async def _apply(puzzle: Puzzle, change: PuzzleUpdate, actor: Actor) -> None:
+    given = change.model_dump(exclude_unset=True, exclude_none=True)
+    simple = {"title": "title", "statement": "statement", "constraints": "constraints"}
+    simple |= {"difficulty": "difficulty", "visibility": "visibility", "tags": "tags"}
+    for key, attribute in simple.items():
+        if key in given:
+            setattr(puzzle, attribute, getattr(change, key))
+    if "moderationFeedback" in given and actor.is_moderator:
+        puzzle.moderation_feedback = change.moderationFeedback
+    if change.solution is not None:
+        puzzle.solution_code = change.solution.code
+        language_id = change.solution.programmingLanguage
+        if language_id and not await ProgrammingLanguage.exists(id=language_id):
+            raise InvalidInput("Unknown programming language for the solution")
+        puzzle.solution_language_id = language_id  # type: ignore[attr-defined]
+    await puzzle.save()
+
+
+async def _replace_validators(puzzle: Puzzle, change: PuzzleUpdate) -> None:
+    await Validator.filter(puzzle_id=puzzle.id).delete()
+    await Validator.bulk_create(
+        [
+            Validator(puzzle_id=puzzle.id, position=index, input=item.input, output=item.output)
+            for index, item in enumerate(change.validators or [])
+        ]
+    )
+
+
+async def delete(actor: Actor, puzzle_id: str) -> None:
+    """Authors delete while a puzzle is a draft or ready; moderators always. Comments,
+    replies and votes go with it."""
+    puzzle = await _find(puzzle_id)
+    if not rules.can_delete(actor, puzzle.author_id, puzzle.visibility):  # type: ignore[attr-defined]
+        if actor.id == puzzle.author_id:  # type: ignore[attr-defined]
+            raise Forbidden("This puzzle was public, contact support to get it deleted.")
+        raise Forbidden("Not authorized to delete this puzzle")
+    await puzzle.delete()

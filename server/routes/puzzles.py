@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from sanic import Blueprint, Request
+from sanic.response import HTTPResponse
+
+from codincod.comments import service as comments
+from codincod.comments.schemas import CommentCreate
+from codincod.puzzles import service as puzzles
+from codincod.puzzles.schemas import PuzzleCreate, PuzzleListQuery, PuzzleUpdate
+from codincod.validation import parse
+from server.http import actor, body_as, optional_actor, query_args
+from server.wire import (
+    comment_dto,
+    no_content,
+    page_dto,
+    puzzle_dto,
+    reply,
+    solution_dto,
+)
+
+bp = Blueprint("puzzles", url_prefix="/api/v1/puzzle", strict_slashes=False)
+
+
+def view_dto(found: puzzles.PuzzleView) -> dict:
+    comment_items = [comment_dto(c, found.reply_ids.get(c.id, [])) for c in found.comments]
+    return puzzle_dto(found.puzzle, found.validators, comment_items)
+
+
+@bp.get("/")
+async def list_puzzles(request: Request) -> HTTPResponse:
+    """Puzzles newest first; filters: difficulty, tags, author, search, visibility."""
+    query = parse(PuzzleListQuery, query_args(request))
+    page = await puzzles.list_puzzles(await optional_actor(request), query)
+    return reply(page_dto(page, [puzzle_dto(p) for p in page.items]))
+
+
+@bp.post("/")
+async def create_puzzle(request: Request) -> HTTPResponse:
+    puzzle = await puzzles.create(await actor(request), body_as(request, PuzzleCreate))
+    return reply(puzzle_dto(puzzle, solution={"code": ""}), status=201)
+
+
+@bp.get("/<puzzle_id:str>")
+async def get_puzzle(request: Request, puzzle_id: str) -> HTTPResponse:
+    return reply(view_dto(await puzzles.view(await optional_actor(request), puzzle_id)))
+
+
+@bp.put("/<puzzle_id:str>")
+async def update_puzzle(request: Request, puzzle_id: str) -> HTTPResponse:
+    """Change the fields sent; absent fields keep their values."""
+    who = await actor(request)
+    change = body_as(request, PuzzleUpdate)
+    return reply(view_dto(await puzzles.update(who, puzzle_id, change)))
+
+
+@bp.delete("/<puzzle_id:str>")
+async def delete_puzzle(request: Request, puzzle_id: str) -> HTTPResponse:
+    await puzzles.delete(await actor(request), puzzle_id)
+    return no_content()
+
+
+@bp.get("/<puzzle_id:str>/solution")
+async def puzzle_solution(request: Request, puzzle_id: str) -> HTTPResponse:
+    found, language = await puzzles.with_solution(await actor(request), puzzle_id)
+    body = puzzle_dto(found.puzzle, found.validators, solution=solution_dto(found.puzzle, language))
+    return reply(body)
+
+
+@bp.post("/<target_id:str>/comment")
+async def comment_on_puzzle(request: Request, target_id: str) -> HTTPResponse:
+    """Comment on a puzzle, or reply when the id is a comment's (as the frontend does)."""
+    who = await actor(request)
+    created = await comments.comment_on(who, target_id, body_as(request, CommentCreate))
+    return reply(comment_dto(created.comment, created.reply_ids), status=201)
