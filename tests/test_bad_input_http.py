@@ -12,12 +12,18 @@ from tests.support import client, register
 
 pytestmark = pytest.mark.usefixtures("orm")
 
-# (method, path, needs a session)
+# (method, path, needs a session); {puzzle} and {comment} are filled with real ids
 BODY_ENDPOINTS = [
     ("POST", "/api/v1/register", False),
     ("POST", "/api/v1/login", False),
     ("PUT", "/api/v1/account/preferences", True),
     ("PATCH", "/api/v1/account/preferences", True),
+    ("POST", "/api/v1/puzzle", True),
+    ("PUT", "/api/v1/puzzle/{puzzle}", True),
+    ("POST", "/api/v1/puzzle/{puzzle}/comment", True),
+    ("POST", "/api/v1/comment/{comment}/comment", True),
+    ("POST", "/api/v1/comment/{comment}/vote", True),
+    ("POST", "/api/v1/report", True),
 ]
 
 BAD_BODIES = {
@@ -30,7 +36,8 @@ BAD_BODIES = {
     "not utf-8": (b"\xff\xfe\x00garbage", "application/json"),
     "wrong types": (
         b'{"username": 12, "email": [], "password": {}, "identifier": 5, "theme": 3,'
-        b' "editor": "vim", "blockedUsers": "nope"}',
+        b' "editor": "vim", "blockedUsers": "nope", "title": 5, "text": 7, "type": 1,'
+        b' "problemType": 2, "explanation": false, "problematicIdentifier": 3}',
         "application/json",
     ),
     "deeply nested": (b"[" * 5000 + b"]" * 5000, "application/json"),
@@ -43,9 +50,25 @@ async def session(server) -> str:
         return await register(http, "bad_input_user")
 
 
+@pytest.fixture(scope="module")
+async def targets(server, session) -> dict[str, str]:
+    headers = {"Cookie": f"token={session}"}
+    async with client(server.url) as http:
+        puzzle = (
+            await http.post("/api/v1/puzzle", json={"title": "Bad input"}, headers=headers)
+        ).json()
+        comment = await http.post(
+            f"/api/v1/puzzle/{puzzle['_id']}/comment", json={"text": "target"}, headers=headers
+        )
+    return {"puzzle": puzzle["_id"], "comment": comment.json()["_id"]}
+
+
 @pytest.mark.parametrize(("method", "path", "auth"), BODY_ENDPOINTS)
 @pytest.mark.parametrize("case", sorted(BAD_BODIES))
-async def test_bad_bodies_get_a_4xx_json_error(server, session, method, path, auth, case) -> None:
+async def test_bad_bodies_get_a_4xx_json_error(
+    server, session, targets, method, path, auth, case
+) -> None:
+    path = path.format(**targets)
     body, content_type = BAD_BODIES[case]
     headers = {"Content-Type": content_type}
     if auth:
@@ -88,6 +111,76 @@ async def test_oversized_body_is_refused_with_413(server) -> None:
     body = json.loads(await asyncio.wait_for(reader.readexactly(length), timeout=10))
     writer.close()
     assert body["error"] == "Payload Too Large"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("POST", "/api/v1/puzzle", {"title": "x" * 129}),
+        ("POST", "/api/v1/puzzle", {"title": "abc"}),
+        ("PUT", "/api/v1/puzzle/{puzzle}", {"difficulty": "hard"}),
+        ("PUT", "/api/v1/puzzle/{puzzle}", {"visibility": "public"}),
+        ("PUT", "/api/v1/puzzle/{puzzle}", {"tags": ["cooking"]}),
+        ("PUT", "/api/v1/puzzle/{puzzle}", {"statement": "s" * 2049}),
+        ("PUT", "/api/v1/puzzle/{puzzle}", {"validators": [{"input": 1, "output": []}]}),
+        ("PUT", "/api/v1/puzzle/{puzzle}", {"validators": "none"}),
+        ("PUT", "/api/v1/puzzle/{puzzle}", {"solution": {"code": 5}}),
+        ("PUT", "/api/v1/puzzle/{puzzle}", {"solution": {"programmingLanguage": "nope"}}),
+        ("POST", "/api/v1/puzzle/{puzzle}/comment", {"text": "t" * 321}),
+        ("POST", "/api/v1/puzzle/{puzzle}/comment", {"text": ""}),
+        ("POST", "/api/v1/comment/{comment}/vote", {"type": "sideways"}),
+        (
+            "POST",
+            "/api/v1/report",
+            {
+                "problematicIdentifier": "{puzzle}",
+                "problemType": "puzzle",
+                "explanation": "e" * 1025,
+            },
+        ),
+        (
+            "POST",
+            "/api/v1/report",
+            {"problematicIdentifier": "{puzzle}", "problemType": "song", "explanation": "e" * 30},
+        ),
+        (
+            "POST",
+            "/api/v1/report",
+            {
+                "problematicIdentifier": "not-an-id",
+                "problemType": "puzzle",
+                "explanation": "e" * 30,
+            },
+        ),
+        ("GET", "/api/v1/puzzle?pageSize=-5", None),
+        ("GET", "/api/v1/puzzle?page=abc", None),
+        ("GET", "/api/v1/user/bad_input_user/puzzle?page=0", None),
+    ],
+)
+async def test_rule_breaking_fields_get_400(server, session, targets, method, path, body) -> None:
+    if body is not None:
+        body = {k: v.format(**targets) if isinstance(v, str) else v for k, v in body.items()}
+    async with client(server.url) as http:
+        response = await http.request(
+            method, path.format(**targets), json=body, headers={"Cookie": f"token={session}"}
+        )
+    assert response.status_code == 400, response.text
+    assert response.json()["details"]
+
+
+@pytest.mark.parametrize("method", ["GET", "PUT", "DELETE"])
+@pytest.mark.parametrize(
+    "resource", ["/api/v1/puzzle/", "/api/v1/comment/", "/api/v1/puzzle/{}/solution"]
+)
+@pytest.mark.parametrize("bad_id", ["abc", "z" * 24, "a" * 25, "0" * 24, "%E2%98%83" * 8])
+async def test_unknown_and_malformed_ids_get_404(server, session, method, resource, bad_id) -> None:
+    path = resource.format(bad_id) if "{}" in resource else resource + bad_id
+    async with client(server.url) as http:
+        response = await http.request(
+            method, path, json={"title": "Anything"}, headers={"Cookie": f"token={session}"}
+        )
+    assert response.status_code in (404, 405), (path, response.text)
+    assert response.json()
 
 
 @pytest.mark.parametrize(
