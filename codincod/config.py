@@ -132,6 +132,11 @@ class Settings(BaseSettings):
         validation_alias=_env("CODINCOD_RATE_LIMIT_PER_MINUTE"),
         description="Requests per minute allowed to one client address, on every route.",
     )
+    cache_enabled: bool = Field(
+        default=True,
+        validation_alias=_env("CODINCOD_CACHE_ENABLED"),
+        description="PostgreSQL only: per-process caches of sessions and public puzzle pages.",
+    )
     access_log: bool = Field(
         default=True,
         validation_alias=_env("CODINCOD_ACCESS_LOG"),

@@ -82,7 +82,7 @@ async def init_db(settings: Settings, *, listen: bool = False) -> None:
     if settings.dialect == "postgres":
         dsn = tortoise_url(settings).split("?", 1)[0]
         _read_pool = await asyncpg.create_pool(dsn, min_size=1, max_size=4, reset=_keep_session)
-        if listen:
+        if listen and settings.cache_enabled:
             await bus.start(dsn)
 
 

@@ -26,6 +26,15 @@ def reply(body: Any, status: int = 200, headers: dict[str, str] | None = None) -
     )
 
 
+def encode(body: Any) -> bytes:
+    return orjson.dumps(body)
+
+
+def raw_json(body: bytes, status: int = 200) -> HTTPResponse:
+    """A response from JSON that is already encoded (a cached one)."""
+    return HTTPResponse(body, status=status, content_type="application/json")
+
+
 def no_content() -> HTTPResponse:
     return HTTPResponse(status=204)
 

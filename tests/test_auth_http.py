@@ -312,6 +312,13 @@ async def test_session_changes_made_outside_the_server_apply_at_once(server, set
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                 "WHERE query LIKE 'LISTEN%' AND pid <> pg_backend_pid()"
             )
+            # Staleness is bounded by how soon the server notices (a closed socket: at once);
+            # wait for that, as pg_terminate_backend returns before the backend is gone.
+            for _ in range(50):
+                if "lost the event connection" in server.log():
+                    break
+                await _sleep(0.1)
+            assert "lost the event connection" in server.log()
         await db.connection().execute_query(
             db.sql("UPDATE users SET role = 'user' WHERE id = $1"), [user.id]
         )

@@ -420,3 +420,40 @@ async def test_list_pagination_filters_and_sort(server) -> None:
         ):
             response = await http.get("/api/v1/puzzle", params=bad)
             assert response.status_code == 400, (bad, response.text)
+
+
+async def test_public_reads_follow_every_change(server) -> None:
+    """Whatever the server remembers of public pages, a change shows at once, however it was
+    made: through the API, through the ORM, or as plain SQL."""
+    from codincod import db
+
+    async with client(server.url) as http:
+        author = await register(http, "cache_author")
+        await make_moderator("cache_author")
+        puzzle_id = (
+            await http.post("/api/v1/puzzle", json={"title": "Cached one"}, headers=auth(author))
+        ).json()["_id"]
+        await http.put(
+            f"/api/v1/puzzle/{puzzle_id}", json={"visibility": "approved"}, headers=auth(author)
+        )
+        params = {"author": "cache_author"}
+        for _ in range(3):
+            assert (await http.get(f"/api/v1/puzzle/{puzzle_id}")).json()["title"] == "Cached one"
+            assert (await http.get("/api/v1/puzzle", params=params)).json()["totalItems"] == 1
+        await http.post(
+            f"/api/v1/puzzle/{puzzle_id}/comment", json={"text": "fresh"}, headers=auth(author)
+        )
+        page = (await http.get(f"/api/v1/puzzle/{puzzle_id}")).json()
+        assert [c["text"] for c in page["comments"]] == ["fresh"]
+        await db.connection().execute_query(
+            db.sql("UPDATE puzzles SET title = 'Renamed by SQL' WHERE id = $1"), [puzzle_id]
+        )
+        assert (await http.get(f"/api/v1/puzzle/{puzzle_id}")).json()["title"] == "Renamed by SQL"
+        listed = (await http.get("/api/v1/puzzle", params=params)).json()
+        assert [p["title"] for p in listed["items"]] == ["Renamed by SQL"]
+        await User.filter(username="cache_author").update(profile_bio="now with a bio")
+        page = (await http.get(f"/api/v1/puzzle/{puzzle_id}")).json()
+        assert page["author"]["profile"] == {"bio": "now with a bio"}
+        await Puzzle.filter(id=puzzle_id).update(visibility="draft")
+        assert (await http.get(f"/api/v1/puzzle/{puzzle_id}")).status_code == 404
+        assert (await http.get("/api/v1/puzzle", params=params)).json()["totalItems"] == 0

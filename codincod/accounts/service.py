@@ -144,7 +144,7 @@ async def _session_state(claims: tokens.Claims) -> SessionState:
         revoked=bool(first["revoked"]),
         bans=tuple(_ban_from_row(row) for row in rows if row["ban_id"]),
     )
-    auth_cache.put(claims.token_id, state, generation)
+    auth_cache.put(claims.token_id, state, state.tags(claims.token_id), generation)
     return state
 
 

@@ -6,14 +6,17 @@ from sanic.response import HTTPResponse
 from codincod.comments import service as comments
 from codincod.comments.schemas import CommentCreate
 from codincod.puzzles import service as puzzles
+from codincod.puzzles.readcache import LISTS, public_reads, puzzle_tag, user_tags
 from codincod.puzzles.schemas import PuzzleCreate, PuzzleListQuery, PuzzleUpdate
 from codincod.validation import parse
 from server.http import actor, body_as, optional_actor, query_args
 from server.wire import (
     comment_dto,
+    encode,
     no_content,
     page_dto,
     puzzle_dto,
+    raw_json,
     reply,
     solution_dto,
 )
@@ -30,8 +33,18 @@ def view_dto(found: puzzles.PuzzleView) -> dict:
 async def list_puzzles(request: Request) -> HTTPResponse:
     """Puzzles newest first; filters: difficulty, tags, author, search, visibility."""
     query = parse(PuzzleListQuery, query_args(request))
-    page = await puzzles.list_puzzles(await optional_actor(request), query)
-    return reply(page_dto(page, [puzzle_dto(p) for p in page.items]))
+    who = await optional_actor(request)
+    # Anonymous list pages are the same for everyone: served from the shared cache.
+    key = ("list", query.model_dump_json()) if who is None else None
+    if key and (cached := public_reads.get(key)) is not None:
+        return raw_json(cached)
+    generation = public_reads.generation
+    page = await puzzles.list_puzzles(who, query)
+    body = encode(page_dto(page, [puzzle_dto(p) for p in page.items]))
+    if key:
+        authors = user_tags(p.author_id for p in page.items)  # type: ignore[attr-defined]
+        public_reads.put(key, body, {LISTS, *authors}, generation)
+    return raw_json(body)
 
 
 @bp.post("/")
@@ -42,7 +55,17 @@ async def create_puzzle(request: Request) -> HTTPResponse:
 
 @bp.get("/<puzzle_id:str>")
 async def get_puzzle(request: Request, puzzle_id: str) -> HTTPResponse:
-    return reply(view_dto(await puzzles.view(await optional_actor(request), puzzle_id)))
+    # An approved puzzle's page is the same for everyone: served from the shared cache.
+    key = ("puzzle", puzzle_id.lower())
+    if (cached := public_reads.get(key)) is not None:
+        return raw_json(cached)
+    generation = public_reads.generation
+    found = await puzzles.view(await optional_actor(request), puzzle_id)
+    body = encode(view_dto(found))
+    if found.puzzle.visibility == "approved":
+        people = {found.puzzle.author_id} | {c.author_id for c in found.comments}  # type: ignore[attr-defined]
+        public_reads.put(key, body, {puzzle_tag(found.puzzle.id), *user_tags(people)}, generation)
+    return raw_json(body)
 
 
 @bp.put("/<puzzle_id:str>")

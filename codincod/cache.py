@@ -1,0 +1,100 @@
+"""Per-process caches that the database itself invalidates.
+
+Each entry carries tags (``user:<id>``, ``puzzle:<id>``, ...). Triggers in PostgreSQL NOTIFY a
+channel with a tag whenever a row behind it changes, however it changed (a request in any
+process, the CLI, plain SQL), and every process drops the entries with that tag. A cache is
+used only while its process is listening; with SQLite, or while the event connection is down,
+every read goes to the database. When the connection drops, everything is forgotten as soon
+as the process notices (at once for a closed socket) and again when it is back, so what was
+missed in between is never served. Entries also age out, as a safety net.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from typing import Generic, TypeVar
+
+from codincod.bus import Bus
+
+V = TypeVar("V")
+
+
+class TaggedCache(Generic[V]):
+    def __init__(
+        self,
+        channels: Iterable[str],
+        *,
+        ttl_seconds: float = 60.0,
+        max_entries: int = 50_000,
+        tags_of_event: Callable[[str], Iterable[str]] = lambda payload: (payload,),
+    ) -> None:
+        self.channels = tuple(channels)
+        self.ttl_seconds = ttl_seconds
+        self.max_entries = max_entries
+        self._tags_of_event = tags_of_event
+        self._entries: dict[object, tuple[float, V, frozenset[str]]] = {}
+        self._by_tag: dict[str, set[object]] = defaultdict(set)
+        self.enabled = False
+        # Bumped by every change heard: a value read before a change is not stored after it.
+        self.generation = 0
+
+    def attach(self, bus: Bus) -> None:
+        for channel in self.channels:
+            bus.subscribe(channel, self._on_event)
+        bus.on_connection_change(self._on_connection)
+
+    def get(self, key: object) -> V | None:
+        if not self.enabled:
+            return None
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        if entry[0] < time.monotonic():
+            self._drop(key)
+            return None
+        return entry[1]
+
+    def put(self, key: object, value: V, tags: Iterable[str], generation: int) -> None:
+        """Store ``value``, read while ``generation`` was current, unless a change was heard
+        since (the value might not contain it)."""
+        if not self.enabled or generation != self.generation:
+            return
+        if len(self._entries) >= self.max_entries:
+            self._drop(next(iter(self._entries)))
+        self._drop(key)
+        frozen = frozenset(tags)
+        self._entries[key] = (time.monotonic() + self.ttl_seconds, value, frozen)
+        for tag in frozen:
+            self._by_tag[tag].add(key)
+
+    def invalidate(self, tag: str) -> None:
+        self.generation += 1
+        for key in list(self._by_tag.pop(tag, ())):
+            self._drop(key)
+
+    def clear(self) -> None:
+        self.generation += 1
+        self._entries.clear()
+        self._by_tag.clear()
+
+    def _drop(self, key: object) -> None:
+        entry = self._entries.pop(key, None)
+        if entry is None:
+            return
+        for tag in entry[2]:
+            keys = self._by_tag.get(tag)
+            if keys is not None:
+                keys.discard(key)
+                if not keys:
+                    del self._by_tag[tag]
+
+    def _on_event(self, payload: str) -> None:
+        for tag in self._tags_of_event(payload):
+            self.invalidate(tag)
+
+    def _on_connection(self, connected: bool) -> None:
+        # Whatever changed while we were deaf is unknown: start over.
+        self.clear()
+        self.enabled = connected
