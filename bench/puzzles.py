@@ -12,21 +12,25 @@ and off (CODINCOD_CACHE_ENABLED=false).
 
 from __future__ import annotations
 
-import argparse
-import asyncio
-import json
-import random
 import sys
-import tempfile
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import asyncpg
+# bench/http.py would shadow the standard library's ``http``: keep this folder last.
+_HERE = str(Path(__file__).resolve().parent)
+sys.path[:] = [entry for entry in sys.path if entry != _HERE] + [_HERE]
 
-sys.path.append(str(Path(__file__).resolve().parent))
-from common import BenchDatabase, ceiling_server, codincod_server, wrk
+import argparse  # noqa: E402
+import asyncio  # noqa: E402
+import json  # noqa: E402
+import random  # noqa: E402
+import tempfile  # noqa: E402
+from datetime import UTC, datetime, timedelta  # noqa: E402
 
-from codincod.ids import new_id
+import asyncpg  # noqa: E402
+import httpx  # noqa: E402
+from common import BenchDatabase, ceiling_server, codincod_server, wrk  # noqa: E402
+
+from codincod.ids import new_id  # noqa: E402
 
 PUZZLES, COMMENTS, USERS, HOT_COMMENTS = 10_000, 100_000, 200, 50
 
@@ -156,6 +160,10 @@ def main() -> None:
         for cache in ("true", "false"):
             label = f"1 worker, cache {'on' if cache == 'true' else 'off'}"
             with codincod_server(database, 1, CODINCOD_CACHE_ENABLED=cache) as server:
+                if cache == "true":  # measure the steady state: every page read once before
+                    with httpx.Client(base_url=server.url) as http:
+                        for page in range(1, pages + 1):
+                            http.get("/api/v1/puzzle", params={"page": page, "pageSize": 20})
                 listing = wrk(
                     server.url + "/api/v1/puzzle",
                     seconds=args.seconds,

@@ -9,6 +9,7 @@ from typing import Any
 
 import asyncpg
 from tortoise import Tortoise, connections
+from tortoise.backends.base.config_generator import expand_db_url
 
 from codincod.bus import bus
 from codincod.config import Settings, load_settings
@@ -43,9 +44,18 @@ def tortoise_url(settings: Settings) -> str:
     return url
 
 
+def _connection_config(settings: Settings) -> str | dict[str, Any]:
+    url = tortoise_url(settings)
+    if settings.dialect != "postgres":
+        return url
+    config = expand_db_url(url)
+    config["engine"] = "codincod.pgengine"
+    return config
+
+
 def tortoise_config(settings: Settings) -> dict[str, Any]:
     return {
-        "connections": {"default": tortoise_url(settings)},
+        "connections": {"default": _connection_config(settings)},
         "apps": {
             APP: {
                 "models": [*MODEL_MODULES, "aerich.models"],

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+
+_ZERO = timedelta(0)
 
 
 def utcnow() -> datetime:
@@ -17,5 +19,8 @@ def as_utc(value: datetime) -> datetime:
 
 def iso_z(value: datetime) -> str:
     """``2025-10-31T21:11:22.123Z``: the only date form the frontend's zod schemas accept."""
-    value = as_utc(value)
-    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+    if value.utcoffset() != _ZERO:
+        value = as_utc(value)
+    # isoformat is implemented in C: several times faster than strftime, and it is called
+    # for every date of every row sent.
+    return value.replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"

@@ -66,7 +66,7 @@ async def _page(query: Q, page: PageQuery, tags: list[str] | None = None) -> Pag
         await selected.order_by("-created_at", "-id")
         .offset(page.offset)
         .limit(page.pageSize)
-        .prefetch_related("author")
+        .select_related("author")
     )
     return Page(items=list(items), page=page.page, page_size=page.pageSize, total=total)
 
@@ -105,7 +105,7 @@ async def puzzles_of_user(actor: Actor | None, username: str, page: PageQuery) -
 async def _find(puzzle_id: str) -> Puzzle:
     if not is_valid_id(puzzle_id):
         raise NotFound(NOT_FOUND)
-    puzzle = await Puzzle.get_or_none(id=puzzle_id.lower()).prefetch_related("author")
+    puzzle = await Puzzle.get_or_none(id=puzzle_id.lower()).select_related("author")
     if puzzle is None:
         raise NotFound(NOT_FOUND)
     return puzzle
@@ -125,7 +125,7 @@ async def view(actor: Actor | None, puzzle_id: str) -> PuzzleView:
     comments = (
         await Comment.filter(puzzle_id=puzzle.id, parent_id=None)
         .order_by("created_at", "id")
-        .prefetch_related("author")
+        .select_related("author")
     )
     reply_ids: dict[str, list[str]] = {}
     if comments:
