@@ -8,20 +8,13 @@ from pydantic import BeforeValidator, Field, field_validator
 
 from codincod.accounts.schemas import ObjectId
 from codincod.pagination import PageQuery
+from codincod.puzzles.models import DIFFICULTIES, TAGS, VISIBILITIES
 from codincod.validation import Schema
 
-Difficulty = Literal["beginner", "intermediate", "advanced", "expert"]
-Visibility = Literal["draft", "ready", "review", "revise", "approved", "inactive", "archived"]
-Tag = Literal[
-    "algorithms",
-    "data_structures",
-    "mathematics",
-    "strings",
-    "arrays",
-    "math",
-    "graph_theory",
-    "dynamic_programming",
-]
+# One source for the allowed values: the model's constants (a tuple subscript spreads).
+Difficulty = Literal[DIFFICULTIES]  # type: ignore[valid-type]
+Visibility = Literal[VISIBILITIES]  # type: ignore[valid-type]
+Tag = Literal[TAGS]  # type: ignore[valid-type]
 Title = Annotated[str, Field(min_length=4, max_length=128)]
 MAX_VALIDATORS = 200
 MAX_IO_LENGTH = 64 * 1024
