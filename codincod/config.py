@@ -225,11 +225,18 @@ class Settings(BaseSettings):
         return self.model_copy(update={"jwt_secret": load_or_create_secret(self.data_dir)})
 
 
+def ensure_private_dir(path: Path) -> None:
+    """The data directory holds the database (password hashes, emails) and the JWT secret:
+    only its owner may enter it."""
+    if not path.exists():
+        path.mkdir(parents=True, mode=0o700)
+
+
 def load_or_create_secret(data_dir: Path) -> str:
     path = data_dir / JWT_SECRET_FILE
     if path.exists():
         return path.read_text().strip()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    ensure_private_dir(data_dir)
     secret = secrets.token_urlsafe(48)
     # O_EXCL: two processes starting at once must agree on one secret.
     try:

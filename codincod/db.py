@@ -4,6 +4,7 @@ the hot paths where the model layer costs too much (measured: about 45 % of thro
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from collections.abc import Sequence
 from typing import Any
 
@@ -12,7 +13,7 @@ from tortoise import Tortoise, connections
 from tortoise.backends.base.config_generator import expand_db_url
 
 from codincod.bus import bus
-from codincod.config import Settings, load_settings
+from codincod.config import Settings, ensure_private_dir, load_settings
 
 APP = "models"
 _PLACEHOLDER = re.compile(r"\$(\d+)")
@@ -35,12 +36,10 @@ def tortoise_url(settings: Settings) -> str:
     if scheme.lower() == "postgresql":
         url = "postgres:" + rest
     if settings.dialect == "sqlite":
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        ensure_private_dir(settings.data_dir)
         path = url.removeprefix("sqlite://")
         if path not in ("", ":memory:"):
-            from pathlib import Path
-
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            ensure_private_dir(Path(path).parent)
     return url
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 
 from sanic import Sanic
@@ -9,7 +10,7 @@ from sanic import Sanic
 from codincod import __version__, db
 from codincod.config import Settings
 from server import errors, middleware
-from server.logs import logging_config
+from server.logs import flush_buffered_logs, logging_config
 from server.routes import auth, comments, health, preferences, puzzles, reports, users
 
 log = logging.getLogger("codincod.server")
@@ -40,10 +41,18 @@ def _listeners(app: Sanic, settings: Settings) -> None:
         await db.init_db(settings, listen=True)
         log.info("database %s ready", settings.dialect)
 
+    async def settle(app: Sanic) -> None:
+        # Everything built at start-up lives as long as the process: keep it out of the
+        # collector's full passes, which otherwise grow with it and stall requests.
+        gc.collect()
+        gc.freeze()
+        app.add_task(flush_buffered_logs(), name="flush-logs")
+
     async def close_database(app: Sanic) -> None:
         await db.close_db()
 
     app.register_listener(open_database, "before_server_start")
+    app.register_listener(settle, "after_server_start")
     app.register_listener(close_database, "after_server_stop")
 
 

@@ -79,7 +79,10 @@ def test_bad_settings_are_refused(monkeypatch) -> None:
 
 
 def test_generated_secret_is_private_and_kept(tmp_path) -> None:
-    first = load_or_create_secret(tmp_path)
+    data_dir = tmp_path / "data"
+    first = load_or_create_secret(data_dir)
+    assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700
+    tmp_path = data_dir
     assert len(first) >= 32
     mode = stat.S_IMODE((tmp_path / "jwt-secret").stat().st_mode)
     assert mode == 0o600
