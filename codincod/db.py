@@ -4,8 +4,8 @@ the hot paths where the model layer costs too much (measured: about 45 % of thro
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import asyncpg
