@@ -17,7 +17,7 @@ from codincod.errors import Forbidden, InvalidInput, NotFound
 from codincod.execution.models import ProgrammingLanguage
 from codincod.ids import is_valid_id
 from codincod.pagination import Page, PageQuery
-from codincod.puzzles import rules
+from codincod.puzzles import reads, rules
 from codincod.puzzles.models import TAGS, Puzzle, Validator
 from codincod.puzzles.schemas import PuzzleCreate, PuzzleListQuery, PuzzleUpdate
 
@@ -120,23 +120,13 @@ async def find_visible(actor: Actor | None, puzzle_id: str) -> Puzzle:
 
 
 async def view(actor: Actor | None, puzzle_id: str) -> PuzzleView:
-    puzzle = await find_visible(actor, puzzle_id)
-    validators = await Validator.filter(puzzle_id=puzzle.id).order_by("position")
-    comments = (
-        await Comment.filter(puzzle_id=puzzle.id, parent_id=None)
-        .order_by("created_at", "id")
-        .select_related("author")
-    )
-    reply_ids: dict[str, list[str]] = {}
-    if comments:
-        replies = (
-            await Comment.filter(parent_id__in=[c.id for c in comments])
-            .order_by("created_at", "id")
-            .values_list("parent_id", "id")
-        )
-        for parent_id, reply_id in replies:
-            reply_ids.setdefault(parent_id, []).append(reply_id)
-    return PuzzleView(puzzle, list(validators), list(comments), reply_ids)
+    if not is_valid_id(puzzle_id):
+        raise NotFound(NOT_FOUND)
+    puzzle = await reads.puzzle_with_author(puzzle_id.lower())
+    if puzzle is None or not rules.can_view(actor, puzzle.author_id, puzzle.visibility):  # type: ignore[attr-defined]
+        raise NotFound(NOT_FOUND)
+    validators, comments, reply_ids = await reads.page_parts(puzzle.id)
+    return PuzzleView(puzzle, validators, comments, reply_ids)
 
 
 async def with_solution(
