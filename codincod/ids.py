@@ -32,10 +32,6 @@ def is_valid_id(value: object) -> bool:
     return isinstance(value, str) and _ID_PATTERN.match(value.lower()) is not None
 
 
-def normalise_id(value: str) -> str:
-    return value.lower()
-
-
 def _reseed_after_fork() -> None:
     global _process_random
     _process_random = os.urandom(5)

@@ -111,14 +111,6 @@ async def _find(puzzle_id: str) -> Puzzle:
     return puzzle
 
 
-async def find_visible(actor: Actor | None, puzzle_id: str) -> Puzzle:
-    """The puzzle, if ``actor`` may see it; others are told it does not exist."""
-    puzzle = await _find(puzzle_id)
-    if not rules.can_view(actor, puzzle.author_id, puzzle.visibility):  # type: ignore[attr-defined]
-        raise NotFound(NOT_FOUND)
-    return puzzle
-
-
 async def view(actor: Actor | None, puzzle_id: str) -> PuzzleView:
     if not is_valid_id(puzzle_id):
         raise NotFound(NOT_FOUND)
