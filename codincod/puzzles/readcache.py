@@ -8,10 +8,17 @@ shown in them (``user:<id>``); the database's triggers say which tags a change e
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from codincod.accounts.authcache import CHANNEL as AUTH_CHANNEL
 from codincod.bus import bus
 from codincod.cache import TaggedCache
+
+if TYPE_CHECKING:
+    from codincod.pagination import Page
+    from codincod.puzzles.models import Puzzle
+    from codincod.puzzles.service import PuzzleView
+    from codincod.validation import Schema
 
 CHANNEL = "codincod_content"
 LISTS = "lists"
@@ -38,3 +45,28 @@ public_reads: TaggedCache[bytes] = TaggedCache(
     [CHANNEL, AUTH_CHANNEL], tags_of_event=_tags_of_event, max_entries=20_000
 )
 public_reads.attach(bus)
+
+
+# --- which reads are shared, and what ends them ------------------------------------------------
+
+
+def list_key(actor: object | None, query: Schema) -> tuple[str, str] | None:
+    """Anonymous list pages are the same for everyone; a signed-in user's include their own
+    drafts, so they are not shared."""
+    return ("list", query.model_dump_json()) if actor is None else None
+
+
+def list_tags(page: Page[Puzzle]) -> set[str]:
+    return {LISTS, *user_tags(p.author_id for p in page.items)}  # type: ignore[attr-defined]
+
+
+def page_key(puzzle_id: str) -> tuple[str, str]:
+    return ("puzzle", puzzle_id.lower())
+
+
+def page_tags(found: PuzzleView) -> set[str] | None:
+    """An approved puzzle's page is the same for everyone (None: do not share it)."""
+    if found.puzzle.visibility != "approved":
+        return None
+    people = {found.puzzle.author_id} | {c.author_id for c in found.comments}  # type: ignore[attr-defined]
+    return {puzzle_tag(found.puzzle.id), *user_tags(people)}

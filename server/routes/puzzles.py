@@ -5,8 +5,9 @@ from sanic.response import HTTPResponse
 
 from codincod.comments import service as comments
 from codincod.comments.schemas import CommentCreate
+from codincod.puzzles import readcache
 from codincod.puzzles import service as puzzles
-from codincod.puzzles.readcache import LISTS, public_reads, puzzle_tag, user_tags
+from codincod.puzzles.readcache import public_reads
 from codincod.puzzles.schemas import PuzzleCreate, PuzzleListQuery, PuzzleUpdate
 from codincod.validation import parse
 from server.http import actor, body_as, optional_actor, query_args
@@ -34,16 +35,14 @@ async def list_puzzles(request: Request) -> HTTPResponse:
     """Puzzles newest first; filters: difficulty, tags, author, search, visibility."""
     query = parse(PuzzleListQuery, query_args(request))
     who = await optional_actor(request)
-    # Anonymous list pages are the same for everyone: served from the shared cache.
-    key = ("list", query.model_dump_json()) if who is None else None
+    key = readcache.list_key(who, query)
     if key and (cached := public_reads.get(key)) is not None:
         return raw_json(cached)
     generation = public_reads.generation
     page = await puzzles.list_puzzles(who, query)
     body = encode(page_dto(page, [puzzle_dto(p) for p in page.items]))
     if key:
-        authors = user_tags(p.author_id for p in page.items)  # type: ignore[attr-defined]
-        public_reads.put(key, body, {LISTS, *authors}, generation)
+        public_reads.put(key, body, readcache.list_tags(page), generation)
     return raw_json(body)
 
 
@@ -55,16 +54,14 @@ async def create_puzzle(request: Request) -> HTTPResponse:
 
 @bp.get("/<puzzle_id:str>")
 async def get_puzzle(request: Request, puzzle_id: str) -> HTTPResponse:
-    # An approved puzzle's page is the same for everyone: served from the shared cache.
-    key = ("puzzle", puzzle_id.lower())
+    key = readcache.page_key(puzzle_id)
     if (cached := public_reads.get(key)) is not None:
         return raw_json(cached)
     generation = public_reads.generation
     found = await puzzles.view(await optional_actor(request), puzzle_id)
     body = encode(view_dto(found))
-    if found.puzzle.visibility == "approved":
-        people = {found.puzzle.author_id} | {c.author_id for c in found.comments}  # type: ignore[attr-defined]
-        public_reads.put(key, body, {puzzle_tag(found.puzzle.id), *user_tags(people)}, generation)
+    if (tags := readcache.page_tags(found)) is not None:
+        public_reads.put(key, body, tags, generation)
     return raw_json(body)
 
 
