@@ -103,6 +103,41 @@ class Settings(BaseSettings):
         validation_alias=_env("CODINCOD_PISTON_URL", "PISTON_URI"),
         description="Base URL of a Piston server; unset uses the embedded Python runner.",
     )
+    executor_concurrency: int = Field(
+        default=16,
+        ge=1,
+        le=512,
+        validation_alias=_env("CODINCOD_EXECUTOR_CONCURRENCY"),
+        description="Executions in flight per worker; more wait in line (the embedded runner "
+        "also stays under the number of CPUs).",
+    )
+    run_timeout_ms: int = Field(
+        default=3000,
+        ge=100,
+        le=60_000,
+        validation_alias=_env("CODINCOD_RUN_TIMEOUT_MS"),
+        description="Wall-clock and CPU limit of one run, in milliseconds.",
+    )
+    run_memory_mb: int = Field(
+        default=256,
+        ge=16,
+        le=16_384,
+        validation_alias=_env("CODINCOD_RUN_MEMORY_MB"),
+        description="Memory limit of one run, in MiB.",
+    )
+    piston_timeout_seconds: float | None = Field(
+        default=None,
+        gt=0,
+        validation_alias=_env("CODINCOD_PISTON_TIMEOUT_SECONDS"),
+        description="Longest wait for one Piston answer; default: the run and compile limits "
+        "plus 5 s.",
+    )
+    runtimes_ttl_seconds: int = Field(
+        default=300,
+        ge=1,
+        validation_alias=_env("CODINCOD_RUNTIMES_TTL_SECONDS"),
+        description="How long Piston's runtime list is trusted before a background refresh.",
+    )
     bcrypt_rounds: int = Field(
         default=12,
         ge=4,

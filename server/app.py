@@ -9,9 +9,21 @@ from sanic import Sanic
 
 from codincod import __version__, db
 from codincod.config import Settings
+from codincod.errors import DomainError
+from codincod.execution import languages
+from codincod.execution.setup import executor_for, run_limits
 from server import errors, middleware
 from server.logs import flush_buffered_logs, logging_config
-from server.routes import auth, comments, health, preferences, puzzles, reports, users
+from server.routes import (
+    auth,
+    comments,
+    execution,
+    health,
+    preferences,
+    puzzles,
+    reports,
+    users,
+)
 
 log = logging.getLogger("codincod.server")
 BLUEPRINTS = (
@@ -22,6 +34,7 @@ BLUEPRINTS = (
     puzzles.bp,
     comments.bp,
     reports.bp,
+    execution.bp,
 )
 
 
@@ -40,6 +53,8 @@ def _listeners(app: Sanic, settings: Settings) -> None:
     async def open_database(app: Sanic) -> None:
         await db.init_db(settings, listen=True)
         log.info("database %s ready", settings.dialect)
+        app.ctx.executor = executor_for(settings)
+        app.ctx.run_limits = run_limits(settings)
 
     async def settle(app: Sanic) -> None:
         # Everything built at start-up lives as long as the process: keep it out of the
@@ -47,13 +62,26 @@ def _listeners(app: Sanic, settings: Settings) -> None:
         gc.collect()
         gc.freeze()
         app.add_task(flush_buffered_logs(), name="flush-logs")
+        app.add_task(_sync_languages(app), name="sync-languages")
 
     async def close_database(app: Sanic) -> None:
+        await app.ctx.executor.close()
         await db.close_db()
 
     app.register_listener(open_database, "before_server_start")
     app.register_listener(settle, "after_server_start")
     app.register_listener(close_database, "after_server_stop")
+
+
+async def _sync_languages(app: Sanic) -> None:
+    """Give every runtime of the executor a language row, so it can be picked at once."""
+    try:
+        report = await languages.sync(app.ctx.executor)
+    except DomainError as error:
+        log.warning("languages not synced (%s); `codincod languages sync` retries", error.message)
+        return
+    if report.added or report.updated:
+        log.info("languages synced: %d added, %d updated", report.added, report.updated)
 
 
 def create_app(settings: Settings, name: str = "codincod") -> Sanic:

@@ -22,6 +22,8 @@ REGISTER = Limit("register", 3, 15 * 60)
 LOGIN = Limit("login", 5, 60)
 LOGIN_PER_ACCOUNT = Limit("login-account", 10, 60)
 VOTE = Limit("vote", 20, 60)
+EXECUTE = Limit("execute", 30, 60)
+SUBMIT = Limit("submission", 10, 60)
 
 
 @dataclass(frozen=True)

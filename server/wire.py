@@ -12,6 +12,8 @@ from sanic.response import HTTPResponse
 from codincod.accounts.models import Preferences, User
 from codincod.accounts.service import Actor
 from codincod.comments.models import Comment
+from codincod.execution.executor import Execution, Stage
+from codincod.execution.judging import Verdict
 from codincod.execution.models import ProgrammingLanguage
 from codincod.moderation.models import Report
 from codincod.pagination import Page
@@ -214,3 +216,68 @@ def report_dto(report: Report) -> dict[str, Any]:
         updatedAt=iso_z(report.updated_at),
         __v=0,
     )
+
+
+def stage_dto(stage: Stage) -> dict[str, Any]:
+    """A run or compile stage in Piston's shape, which the play page checks field by field."""
+    return {
+        "stdout": stage.stdout,
+        "stderr": stage.stderr,
+        "output": stage.output,
+        "code": stage.code,
+        "signal": stage.signal,
+        "message": stage.message,
+        "status": stage.status,
+        "wall_time": stage.wall_time_ms,
+    }
+
+
+def verdict_dto(verdict: Verdict) -> dict[str, Any]:
+    return {
+        "result": verdict.result,
+        "successRate": verdict.success_rate,
+        "passed": verdict.passed,
+        "failed": verdict.failed,
+        "total": verdict.total,
+    }
+
+
+def execution_dto(execution: Execution, verdict: Verdict) -> dict[str, Any]:
+    body: dict[str, Any] = {"run": stage_dto(execution.run)}
+    if execution.compile is not None:
+        body["compile"] = stage_dto(execution.compile)
+    body["puzzleResultInformation"] = verdict_dto(verdict)
+    return body
+
+
+def submitted_dto(submission: Submission, language: ProgrammingLanguage) -> dict[str, Any]:
+    """What ``POST /submission`` answers: the frontend's ``isSubmissionDto`` and Node's newer
+    summary at once (zod drops the keys it does not know)."""
+    return {
+        "_id": submission.id,
+        "submissionId": submission.id,
+        "code": submission.code,
+        "puzzle": submission.puzzle_id,  # type: ignore[attr-defined]
+        "puzzleId": submission.puzzle_id,  # type: ignore[attr-defined]
+        "user": submission.user_id,  # type: ignore[attr-defined]
+        "userId": submission.user_id,  # type: ignore[attr-defined]
+        "programmingLanguage": language_dto(language),
+        "programmingLanguageId": language.id,
+        "result": {
+            "result": submission.result,
+            "successRate": submission.success_rate,
+            "passed": submission.passed,
+            "failed": submission.failed,
+            "total": submission.total,
+        },
+        "codeLength": submission.code_length,
+        "createdAt": iso_z(submission.created_at),
+        "__v": 0,
+    }
+
+
+def submission_dto(submission: Submission, shows_code: bool) -> dict[str, Any]:
+    body = submission_activity_dto(submission)
+    if shows_code:
+        body["code"] = submission.code
+    return body

@@ -19,6 +19,7 @@ import pytest
 
 from codincod import db
 from codincod.config import Settings
+from tests.pistonpeer import PistonPeer
 from tests.support import ServerProcess, run_cli
 
 DB_KIND = os.environ.get("CODINCOD_TEST_DB", "sqlite")
@@ -131,6 +132,38 @@ def server(
 ) -> Iterator[ServerProcess]:
     log_file = tmp_path_factory.mktemp("logs") / "server.log"
     process = ServerProcess(env, log_file)
+    process.start()
+    yield process
+    process.stop()
+
+
+@pytest.fixture(scope="session")
+def piston_peer() -> Iterator[PistonPeer]:
+    """A Piston-speaking server in this process (a thread) that runs real code."""
+    peer = PistonPeer(output_max_size=64 * 1024).start()
+    yield peer
+    peer.stop()
+
+
+@pytest.fixture
+def peer(piston_peer: PistonPeer) -> Iterator[PistonPeer]:
+    """The peer, behaving normally with fresh counters, and reset after the test."""
+    piston_peer.reset()
+    yield piston_peer
+    piston_peer.reset()
+
+
+@pytest.fixture(scope="session")
+def piston_server(
+    env: dict[str, str], piston_peer: PistonPeer, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ServerProcess]:
+    """A second server on the same database whose code runs on the Piston peer."""
+    extra = {
+        "CODINCOD_PISTON_URL": piston_peer.url,
+        "CODINCOD_PISTON_TIMEOUT_SECONDS": "3",
+        "CODINCOD_RUN_TIMEOUT_MS": "1500",
+    }
+    process = ServerProcess({**env, **extra}, tmp_path_factory.mktemp("logs") / "piston.log")
     process.start()
     yield process
     process.stop()

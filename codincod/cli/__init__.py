@@ -213,3 +213,57 @@ def user_set_role(ctx: click.Context, username: str, role: str) -> None:
     except Exception as error:
         _fail_on_domain_error(error)
     click.echo(f"{changed.username} is now a {changed.role}")
+
+
+@main.group()
+def languages() -> None:
+    """Programming languages that code can be run in."""
+
+
+@languages.command("sync")
+@click.pass_context
+def languages_sync(ctx: click.Context) -> None:
+    """Add a language for every runtime of the executor (Piston if configured, else the
+    embedded Python runner); existing languages keep their ids."""
+    from codincod.execution import languages as catalogue
+    from codincod.execution.setup import executor_for
+
+    settings = _settings(ctx)
+    where = settings.piston_url or "the embedded Python runner"
+    click.echo(f"reading runtimes from {where} ...")
+
+    async def work() -> Any:
+        executor = executor_for(settings)
+        try:
+            return await catalogue.sync(executor)
+        finally:
+            await executor.close()
+
+    try:
+        report = asyncio.run(_with_db(settings, work))
+    except Exception as error:
+        _fail_on_domain_error(error)
+    click.echo(
+        f"languages: {report.added} added, {report.updated} updated, {report.unchanged} unchanged"
+    )
+
+
+@languages.command("list")
+@click.pass_context
+def languages_list(ctx: click.Context) -> None:
+    """Show the stored languages."""
+    from codincod.execution.models import ProgrammingLanguage
+
+    settings = _settings(ctx)
+
+    async def work() -> list[ProgrammingLanguage]:
+        return list(await ProgrammingLanguage.all().order_by("language", "version"))
+
+    rows = asyncio.run(_with_db(settings, work))
+    if not rows:
+        click.echo("no languages yet: run `codincod languages sync`")
+    for row in rows:
+        aliases = ", ".join(row.aliases)
+        click.echo(
+            f"{row.id}  {row.language} {row.version}" + (f"  ({aliases})" if aliases else "")
+        )

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from codincod.errors import InvalidInput, Unavailable
+
 
 @dataclass(frozen=True)
 class Runtime:
@@ -19,6 +21,7 @@ class Runtime:
 class Limits:
     wall_ms: int = 3_000
     cpu_ms: int = 3_000
+    compile_ms: int = 10_000
     memory_bytes: int = 256 * 1024 * 1024
     output_bytes: int = 64 * 1024
     file_bytes: int = 1024 * 1024
@@ -56,9 +59,19 @@ class Execution:
         return self.compile is not None and self.compile.code != 0
 
 
+class UnsupportedLanguage(InvalidInput):
+    """No runtime of the executor runs this language."""
+
+
+class ExecutorUnavailable(Unavailable):
+    """The executor cannot run code now: down, too slow, or answering nonsense."""
+
+
 class Executor(Protocol):
     async def runtimes(self) -> list[Runtime]: ...
 
     async def execute(
         self, language: str, version: str, code: str, stdin: str, limits: Limits
     ) -> Execution: ...
+
+    async def close(self) -> None: ...

@@ -20,11 +20,16 @@ import tempfile
 import time
 from collections.abc import Callable
 
-from codincod.execution.executor import Execution, Limits, Runtime, Stage
+from codincod.execution.executor import (
+    Execution,
+    Limits,
+    Runtime,
+    Stage,
+    UnsupportedLanguage,
+)
 
 log = logging.getLogger("codincod.execution")
 NOBODY = 65534
-_warned = False
 
 
 def _others_can_run(path: str) -> bool:
@@ -133,23 +138,27 @@ def _kill_group(process: asyncio.subprocess.Process) -> None:
 
 class LocalExecutor:
     def __init__(self, max_concurrent: int | None = None) -> None:
-        self._slots = asyncio.Semaphore(max_concurrent or os.cpu_count() or 2)
+        # More runs at once than CPUs only makes each slower and more likely to time out.
+        cpus = os.cpu_count() or 2
+        self._slots = asyncio.Semaphore(min(max_concurrent or cpus, cpus))
         self._python, self._drop_privileges = choose_interpreter()
         self._runtime = Runtime("python", _version_of(self._python), ("py", "python3"))
 
     async def runtimes(self) -> list[Runtime]:
         return [self._runtime]
 
+    async def close(self) -> None:
+        """Nothing to release: every run cleans up after itself."""
+
     async def execute(
         self, language: str, version: str, code: str, stdin: str, limits: Limits
     ) -> Execution:
-        global _warned
-        if not _warned:
-            log.warning(
-                "running code with the embedded Python runner: fine for trusted single-user "
-                "installs; set CODINCOD_PISTON_URL to use Piston for anything else"
+        runtime = self._runtime
+        if language != runtime.language and language not in runtime.aliases:
+            raise UnsupportedLanguage(
+                f"The embedded runner runs Python only, not {language}",
+                title="Unsupported language",
             )
-            _warned = True
         async with self._slots:
             run = await self._run(code, stdin, limits)
         return Execution(language=self._runtime.language, version=self._runtime.version, run=run)

@@ -14,12 +14,15 @@ from codincod.accounts.schemas import is_valid_username
 from codincod.accounts.service import Actor
 from codincod.comments.models import Comment
 from codincod.errors import Forbidden, InvalidInput, NotFound
+from codincod.execution.executor import Executor, Limits
 from codincod.execution.models import ProgrammingLanguage
 from codincod.ids import is_valid_id
 from codincod.pagination import Page, PageQuery
-from codincod.puzzles import reads, rules
+from codincod.puzzles import reads, rules, selfcheck
 from codincod.puzzles.models import TAGS, Puzzle, Validator
 from codincod.puzzles.schemas import PuzzleCreate, PuzzleListQuery, PuzzleUpdate
+from codincod.puzzles.selfcheck import SelfCheck
+from codincod.timeutil import utcnow
 
 NOT_FOUND = "Puzzle not found"
 
@@ -140,7 +143,18 @@ async def create(actor: Actor, data: PuzzleCreate) -> Puzzle:
     return puzzle
 
 
-async def update(actor: Actor, puzzle_id: str, change: PuzzleUpdate) -> PuzzleView:
+@dataclass
+class Updated:
+    view: PuzzleView
+    self_check: SelfCheck | None = None
+
+
+async def update(
+    actor: Actor, puzzle_id: str, change: PuzzleUpdate, executor: Executor, limits: Limits
+) -> Updated:
+    """Save what was sent. Asking for ``review`` or ``ready`` runs the self-check on what was
+    saved: the puzzle becomes ``ready`` if the solution passes every validator, else it stays a
+    ``draft`` (the edits are kept either way) and the report says what failed."""
     puzzle = await _find(puzzle_id)
     if not rules.can_edit(actor, puzzle.author_id):  # type: ignore[attr-defined]
         raise Forbidden("Not authorized to edit this puzzle")
@@ -149,20 +163,35 @@ async def update(actor: Actor, puzzle_id: str, change: PuzzleUpdate) -> PuzzleVi
             "You cannot set your own puzzle to approved status. Submit it for review instead.",
             title="Only moderators can approve puzzles",
         )
+    checking = change.visibility in selfcheck.CHECKED_VISIBILITIES
     async with in_transaction():
-        await _apply(puzzle, change, actor)
+        await _apply(puzzle, change, actor, "draft" if checking else change.visibility)
         if change.validators is not None:
             await _replace_validators(puzzle, change)
-    return await view(actor, puzzle.id)
+    report = await _self_check(puzzle, executor, limits) if checking else None
+    return Updated(await view(actor, puzzle.id), report)
 
 
-async def _apply(puzzle: Puzzle, change: PuzzleUpdate, actor: Actor) -> None:
+async def _self_check(puzzle: Puzzle, executor: Executor, limits: Limits) -> SelfCheck:
+    validators = list(await Validator.filter(puzzle_id=puzzle.id).order_by("position"))
+    report = await selfcheck.check(puzzle, validators, executor, limits)
+    if report.passed:
+        # Only if nobody saved the puzzle while its solution ran.
+        await Puzzle.filter(id=puzzle.id, updated_at=puzzle.updated_at).update(
+            visibility="ready", updated_at=utcnow()
+        )
+    return report
+
+
+async def _apply(
+    puzzle: Puzzle, change: PuzzleUpdate, actor: Actor, visibility: str | None
+) -> None:
     given = change.model_dump(exclude_unset=True, exclude_none=True)
-    simple = {"title": "title", "statement": "statement", "constraints": "constraints"}
-    simple |= {"difficulty": "difficulty", "visibility": "visibility", "tags": "tags"}
-    for key, attribute in simple.items():
+    for key in ("title", "statement", "constraints", "difficulty", "tags"):
         if key in given:
-            setattr(puzzle, attribute, getattr(change, key))
+            setattr(puzzle, key, getattr(change, key))
+    if visibility:
+        puzzle.visibility = visibility
     if "moderationFeedback" in given and actor.is_moderator:
         puzzle.moderation_feedback = change.moderationFeedback
     if change.solution is not None:

@@ -70,7 +70,12 @@ async def update_puzzle(request: Request, puzzle_id: str) -> HTTPResponse:
     """Change the fields sent; absent fields keep their values."""
     who = await actor(request)
     change = body_as(request, PuzzleUpdate)
-    return reply(view_dto(await puzzles.update(who, puzzle_id, change)))
+    app = request.app.ctx
+    updated = await puzzles.update(who, puzzle_id, change, app.executor, app.run_limits)
+    body = view_dto(updated.view)
+    if updated.self_check is not None:
+        body["selfCheck"] = updated.self_check.as_dict()
+    return reply(body)
 
 
 @bp.delete("/<puzzle_id:str>")

@@ -1,0 +1,37 @@
+"""Which executor a process uses, and the limits every run gets, from the settings."""
+
+from __future__ import annotations
+
+import logging
+
+from codincod.config import Settings
+from codincod.execution.executor import Executor, Limits
+from codincod.execution.local import LocalExecutor
+from codincod.execution.piston import PistonExecutor
+
+log = logging.getLogger("codincod.execution")
+
+
+def run_limits(settings: Settings) -> Limits:
+    return Limits(
+        wall_ms=settings.run_timeout_ms,
+        cpu_ms=settings.run_timeout_ms,
+        memory_bytes=settings.run_memory_mb * 1024 * 1024,
+    )
+
+
+def executor_for(settings: Settings) -> Executor:
+    """Piston when a URL is configured, else the embedded Python runner."""
+    if settings.piston_url:
+        log.info("running code on Piston at %s", settings.piston_url)
+        return PistonExecutor(
+            settings.piston_url,
+            max_concurrent=settings.executor_concurrency,
+            runtimes_ttl_seconds=settings.runtimes_ttl_seconds,
+            request_timeout_seconds=settings.piston_timeout_seconds,
+        )
+    log.warning(
+        "no Piston URL configured: code runs in the embedded Python runner, meant for trusted "
+        "single-user installs (set CODINCOD_PISTON_URL for anything else)"
+    )
+    return LocalExecutor(max_concurrent=settings.executor_concurrency)

@@ -1,0 +1,142 @@
+"""Submissions: a player's code judged against every validator of a puzzle, then kept.
+
+The submitting user is the actor (never a body field). The code is shown back to its owner,
+to moderators, and to the other players of a game it was handed in to once that game is over.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, Field, model_validator
+
+from codincod.accounts.schemas import ObjectId
+from codincod.accounts.service import Actor
+from codincod.errors import InvalidInput, NotFound
+from codincod.execution.executor import Executor, Limits
+from codincod.execution.judging import Verdict
+from codincod.execution.languages import runtime_of
+from codincod.execution.models import ProgrammingLanguage
+from codincod.execution.runs import MAX_CODE_LENGTH, Test, run_all
+from codincod.games.models import GamePlayer, GameSubmission
+from codincod.ids import is_valid_id
+from codincod.puzzles import rules
+from codincod.puzzles.models import Puzzle, Validator
+from codincod.submissions.models import Submission
+from codincod.timeutil import utcnow
+from codincod.validation import Schema
+
+NOT_FOUND = "Submission not found"
+
+
+def _language_id(value: Any) -> Any:
+    return value.get("_id") if isinstance(value, dict) else value
+
+
+LanguageId = Annotated[ObjectId | None, BeforeValidator(_language_id)]
+
+
+class SubmissionCreate(Schema):
+    """The frontend sends ``programmingLanguage``, Node's schema ``programmingLanguageId``;
+    either will do. A ``userId`` in the body is ignored: the submitter is the session's user."""
+
+    puzzleId: ObjectId
+    code: Annotated[str, Field(min_length=1, max_length=MAX_CODE_LENGTH)]
+    programmingLanguageId: LanguageId = None
+    programmingLanguage: LanguageId = None
+
+    @model_validator(mode="after")
+    def _needs_language(self) -> SubmissionCreate:
+        if not (self.programmingLanguageId or self.programmingLanguage):
+            raise ValueError("programmingLanguage (or programmingLanguageId) is required")
+        return self
+
+    @property
+    def language_id(self) -> str:
+        return (self.programmingLanguageId or self.programmingLanguage or "").lower()
+
+
+@dataclass(frozen=True)
+class Submitted:
+    submission: Submission
+    language: ProgrammingLanguage
+    verdict: Verdict
+    executor_ms: float
+
+
+async def _playable(actor: Actor, puzzle_id: str) -> tuple[Puzzle, list[Validator]]:
+    puzzle = await Puzzle.get_or_none(id=puzzle_id.lower())
+    if puzzle is None or not rules.can_view(actor, puzzle.author_id, puzzle.visibility):  # type: ignore[attr-defined]
+        raise NotFound(f"Puzzle with id ({puzzle_id}) couldn't be found.", title="Puzzle not found")
+    validators = list(await Validator.filter(puzzle_id=puzzle.id).order_by("position"))
+    if not validators:
+        raise InvalidInput(
+            "This puzzle isn't finished, it should have test cases / validators",
+            title="Puzzle has no validators",
+        )
+    return puzzle, validators
+
+
+async def submit(
+    actor: Actor, data: SubmissionCreate, executor: Executor, limits: Limits
+) -> Submitted:
+    puzzle, validators = await _playable(actor, data.puzzleId)
+    language = await ProgrammingLanguage.get_or_none(id=data.language_id)
+    if language is None:
+        raise InvalidInput("Invalid programming language", title="Invalid programming language")
+    runtime = runtime_of(await executor.runtimes(), language)
+    tests = [Test(validator.input, validator.output) for validator in validators]
+    judged = await run_all(executor, runtime, data.code, tests, limits)
+    verdict = judged.verdict
+    submission = await Submission.create(
+        puzzle_id=puzzle.id,
+        user_id=actor.id,
+        programming_language_id=language.id,
+        code=data.code,
+        code_length=len(data.code),
+        result=verdict.result,
+        success_rate=verdict.success_rate,
+        passed=verdict.passed,
+        failed=verdict.failed,
+        total=verdict.total,
+    )
+    return Submitted(submission, language, verdict, judged.executor_ms)
+
+
+@dataclass(frozen=True)
+class SubmissionView:
+    submission: Submission
+    language: ProgrammingLanguage
+    shows_code: bool
+
+
+async def _shared_finished_game(actor: Actor, submission: Submission) -> bool:
+    """Whether the actor played a game this submission was handed in to, and it is over."""
+    game_ids = await GameSubmission.filter(submission_id=submission.id).values_list(
+        "game_id", flat=True
+    )
+    if not game_ids:
+        return False
+    seats = GamePlayer.filter(game_id__in=list(game_ids), user_id=actor.id)
+    for seat in await seats.select_related("game"):
+        game = seat.game
+        if game.status == "finished" or game.end_time <= utcnow():
+            return True
+    return False
+
+
+async def view(actor: Actor, submission_id: str) -> SubmissionView:
+    if not is_valid_id(submission_id):
+        raise NotFound(NOT_FOUND)
+    submission = await Submission.get_or_none(id=submission_id.lower()).select_related(
+        "programming_language"
+    )
+    if submission is None:
+        raise NotFound(NOT_FOUND)
+    shows_code = (
+        actor.is_moderator
+        or submission.user_id == actor.id  # type: ignore[attr-defined]
+        or await _shared_finished_game(actor, submission)
+    )
+    return SubmissionView(submission, submission.programming_language, shows_code)

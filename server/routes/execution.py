@@ -1,0 +1,66 @@
+"""Running code: languages, the play page's "run" and submissions."""
+
+from __future__ import annotations
+
+import time
+
+from sanic import Blueprint, Request
+from sanic.response import HTTPResponse
+
+from codincod.execution import languages, runs
+from codincod.execution.executor import Executor, Limits
+from codincod.submissions import service as submissions
+from codincod.submissions.service import SubmissionCreate
+from server.http import actor, body_as
+from server.ratelimit import EXECUTE, SUBMIT
+from server.wire import execution_dto, language_dto, reply, submission_dto, submitted_dto
+
+bp = Blueprint("execution", url_prefix="/api/v1", strict_slashes=False)
+
+
+def executor_of(request: Request) -> Executor:
+    return request.app.ctx.executor
+
+
+def limits_of(request: Request) -> Limits:
+    return request.app.ctx.run_limits
+
+
+@bp.get("/programming-language")
+async def list_languages(request: Request) -> HTTPResponse:
+    """The languages code can run in now, by name, newest version first."""
+    rows = await languages.installed(executor_of(request))
+    return reply({"languages": [language_dto(row) for row in rows]})
+
+
+@bp.get("/programming-language/<language_id:str>")
+async def get_language(request: Request, language_id: str) -> HTTPResponse:
+    return reply(language_dto(await languages.find(language_id)))
+
+
+@bp.post("/execute", ctx_rate_limit=EXECUTE)
+async def execute(request: Request) -> HTTPResponse:
+    """Run code on one test input; nothing is stored."""
+    await actor(request)
+    wanted = body_as(request, runs.ExecuteRequest)
+    ran = await runs.run_test(executor_of(request), wanted, limits_of(request))
+    return reply(execution_dto(ran.execution, ran.verdict))
+
+
+@bp.post("/submission", ctx_rate_limit=SUBMIT)
+async def submit(request: Request) -> HTTPResponse:
+    """Judge code against every validator of a puzzle and keep the result."""
+    who = await actor(request)
+    data = body_as(request, SubmissionCreate)
+    done = await submissions.submit(who, data, executor_of(request), limits_of(request))
+    total_ms = (time.perf_counter() - request.ctx.started) * 1000
+    # How long the executor took, and everything else: the overhead is app minus exec.
+    timing = f"exec;dur={done.executor_ms:.2f}, app;dur={total_ms:.2f}"
+    body = submitted_dto(done.submission, done.language)
+    return reply(body, status=201, headers={"Server-Timing": timing})
+
+
+@bp.get("/submission/<submission_id:str>")
+async def get_submission(request: Request, submission_id: str) -> HTTPResponse:
+    found = await submissions.view(await actor(request), submission_id)
+    return reply(submission_dto(found.submission, found.shows_code))

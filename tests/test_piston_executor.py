@@ -1,0 +1,155 @@
+"""The Piston client against a real Piston-speaking server that runs real code."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import time
+
+import httpx
+import pytest
+
+from codincod.execution.executor import ExecutorUnavailable, Limits, UnsupportedLanguage
+from codincod.execution.piston import PistonExecutor
+from tests.pistonpeer import PistonPeer
+from tests.support import free_port
+
+FAST = Limits(wall_ms=1500, cpu_ms=1500, compile_ms=5000, memory_bytes=256 * 1024 * 1024)
+needs_gcc = pytest.mark.skipif(shutil.which("gcc") is None, reason="the C runtime needs gcc")
+
+
+def stats(peer: PistonPeer) -> dict[str, int]:
+    return httpx.get(f"{peer.url}/_peer/stats").json()
+
+
+@pytest.fixture
+async def executor(peer: PistonPeer):
+    client = PistonExecutor(peer.url, max_concurrent=4, request_timeout_seconds=3)
+    yield client
+    await client.close()
+
+
+async def test_runs_python_with_stdin(executor: PistonExecutor) -> None:
+    result = await executor.execute(
+        "python", "*", "import sys\nprint(sys.stdin.read().upper())", "hello", FAST
+    )
+    assert result.run.stdout == "HELLO\n"
+    assert result.run.code == 0 and result.run.status is None
+    assert result.language == "python" and not result.compile_failed
+
+
+async def test_runtime_list_is_cached_and_refreshed_in_the_background(peer: PistonPeer) -> None:
+    client = PistonExecutor(peer.url, runtimes_ttl_seconds=0.3)
+    try:
+        first = await asyncio.gather(*(client.runtimes() for _ in range(20)))
+        assert {runtime.language for runtime in first[0]} >= {"python"}
+        assert stats(peer)["runtimes"] == 1  # twenty callers, one request
+        for _ in range(10):
+            await client.runtimes()
+        assert stats(peer)["runtimes"] == 1
+        await asyncio.sleep(0.4)
+        peer.behave("slow", delay=1.0)
+        started = time.perf_counter()
+        stale = await client.runtimes()  # expired: answered at once from the old list
+        assert time.perf_counter() - started < 0.1
+        assert stale == first[0]
+        peer.behave()
+        await asyncio.sleep(1.3)
+        assert stats(peer)["runtimes"] == 2
+    finally:
+        await client.close()
+
+
+async def test_a_failed_refresh_keeps_the_last_good_list(peer: PistonPeer) -> None:
+    client = PistonExecutor(peer.url, runtimes_ttl_seconds=0.2)
+    try:
+        good = await client.runtimes()
+        peer.behave("error500")
+        await asyncio.sleep(0.3)
+        assert await client.runtimes() == good
+        await asyncio.sleep(0.2)
+        assert await client.runtimes() == good
+    finally:
+        await client.close()
+
+
+@needs_gcc
+async def test_compile_errors_are_reported_as_such(executor: PistonExecutor) -> None:
+    result = await executor.execute("c", "*", "int main() { return 0 }", "", FAST)
+    assert result.compile_failed
+    assert "expected" in result.run.stderr  # run is the compile stage
+    ok = await executor.execute(
+        "c", "*", '#include <stdio.h>\nint main(){puts("hi");return 0;}', "", FAST
+    )
+    assert not ok.compile_failed and ok.run.stdout == "hi\n"
+
+
+async def test_time_limit(executor: PistonExecutor) -> None:
+    result = await executor.execute("python", "*", "while True: pass", "", FAST)
+    assert result.run.status == "TO" and result.run.signal == "SIGKILL"
+
+
+async def test_unknown_language_is_the_callers_error(executor: PistonExecutor) -> None:
+    with pytest.raises(UnsupportedLanguage):
+        await executor.execute("cobol", "*", "x", "", FAST)
+
+
+@pytest.mark.parametrize("mode", ["error500", "garbage", "reject415"])
+async def test_a_misbehaving_piston_is_unavailable(
+    peer: PistonPeer, executor: PistonExecutor, mode: str
+) -> None:
+    peer.behave(mode)
+    with pytest.raises(ExecutorUnavailable):
+        await executor.execute("python", "*", "print(1)", "", FAST)
+
+
+async def test_a_slow_piston_times_out(peer: PistonPeer) -> None:
+    client = PistonExecutor(peer.url, request_timeout_seconds=0.5)
+    peer.behave("slow", delay=2)
+    started = time.perf_counter()
+    try:
+        with pytest.raises(ExecutorUnavailable, match="did not answer in time"):
+            await client.execute("python", "*", "print(1)", "", FAST)
+    finally:
+        await client.close()
+    assert time.perf_counter() - started < 1.5
+
+
+async def test_a_piston_that_is_down() -> None:
+    client = PistonExecutor(f"http://127.0.0.1:{free_port()}")
+    try:
+        with pytest.raises(ExecutorUnavailable, match="Unable to reach"):
+            await client.runtimes()
+        with pytest.raises(ExecutorUnavailable, match="Unable to reach"):
+            await client.execute("python", "*", "print(1)", "", FAST)
+    finally:
+        await client.close()
+
+
+async def test_limits_above_pistons_configuration_are_learned(
+    peer: PistonPeer, executor: PistonExecutor
+) -> None:
+    peer.config.max_memory_limit = 128 * 1024 * 1024
+    result = await executor.execute("python", "*", "print('fits')", "", FAST)
+    assert result.run.stdout == "fits\n"
+    executes = stats(peer)["execute"]
+    await executor.execute("python", "*", "print('again')", "", FAST)
+    assert stats(peer)["execute"] == executes + 1  # no second refusal
+
+
+async def test_memory_limit_is_sent(peer: PistonPeer, executor: PistonExecutor) -> None:
+    small = Limits(wall_ms=1500, cpu_ms=1500, memory_bytes=64 * 1024 * 1024)
+    result = await executor.execute(
+        "python", "*", "x = bytearray(512 * 1024 * 1024)\nprint('allocated')", "", small
+    )
+    assert "allocated" not in result.run.stdout
+    assert result.run.status == "RE" and "MemoryError" in result.run.stderr
+
+
+async def test_concurrency_is_bounded(peer: PistonPeer, executor: PistonExecutor) -> None:
+    code = "import time\ntime.sleep(0.2)\nprint('done')"
+    results = await asyncio.gather(
+        *(executor.execute("python", "*", code, "", FAST) for _ in range(12))
+    )
+    assert all(result.run.stdout == "done\n" for result in results)
+    assert stats(peer)["most_in_flight"] == 4
