@@ -6,7 +6,8 @@ It answers ``GET /api/v2/runtimes`` and ``POST /api/v2/execute`` the way Piston 
 subprocesses. It is no sandbox: it exists to exercise codincod's Piston client over real HTTP.
 
 Two extra routes, not Piston's, let a test make it misbehave and count what it was asked:
-``POST /_peer/mode {"mode": "normal"|"error500"|"garbage"|"slow"|"reject415", "delay": s}``
+``POST /_peer/mode {"mode": "normal"|"error500"|"garbage"|"slow"|"reject415"|"drop"|
+"drop-once", "delay": s}``
 and ``GET /_peer/stats``.
 
     python -m tests.pistonpeer --port 2000
@@ -276,6 +277,13 @@ def make_handler(config: PeerConfig, runtimes: list[PeerRuntime]) -> type[BaseHT
             if config.mode == "garbage":
                 self._send(200, None, raw=b"<html>surprise</html>")
                 return True
+            if config.mode in ("drop", "drop-once"):
+                # Hang up without an answer, as a server closing a kept-alive connection does.
+                if config.mode == "drop-once":
+                    config.mode = "normal"
+                self.close_connection = True
+                self.connection.shutdown(2)
+                return True
             return False
 
         def do_GET(self) -> None:
@@ -338,6 +346,13 @@ def make_handler(config: PeerConfig, runtimes: list[PeerRuntime]) -> type[BaseHT
     return Handler
 
 
+class PeerServer(ThreadingHTTPServer):
+    daemon_threads = True
+    # The default backlog of 5 drops connections when many clients connect at once; Piston
+    # (Node) listens with 511.
+    request_queue_size = 511
+
+
 class PistonPeer:
     """The peer in a background thread, for tests and benchmarks in this process."""
 
@@ -345,8 +360,7 @@ class PistonPeer:
         self.config = PeerConfig(**config)
         runtimes = [_python_runtime(), *filter(None, [_c_runtime()])]
         self.runtimes = runtimes
-        self.server = ThreadingHTTPServer(("127.0.0.1", port), make_handler(self.config, runtimes))
-        self.server.daemon_threads = True
+        self.server = PeerServer(("127.0.0.1", port), make_handler(self.config, runtimes))
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property

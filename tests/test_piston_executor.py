@@ -153,3 +153,15 @@ async def test_concurrency_is_bounded(peer: PistonPeer, executor: PistonExecutor
     )
     assert all(result.run.stdout == "done\n" for result in results)
     assert stats(peer)["most_in_flight"] == 4
+
+
+async def test_a_dropped_connection_is_retried_once(
+    peer: PistonPeer, executor: PistonExecutor
+) -> None:
+    peer.behave("drop-once")
+    result = await executor.execute("python", "*", "print('second try')", "", FAST)
+    assert result.run.stdout == "second try\n"
+    assert stats(peer)["execute"] == 2
+    peer.behave("drop")
+    with pytest.raises(ExecutorUnavailable):
+        await executor.execute("python", "*", "print(1)", "", FAST)

@@ -31,6 +31,7 @@ log = logging.getLogger("codincod.execution")
 _OVER_LIMIT = re.compile(r"^(\w+) cannot exceed the configured limit of (-?\d+)")
 _UNKNOWN_RUNTIME = re.compile(r"runtime is unknown$")
 UNAVAILABLE = "Service unavailable"
+_DROPPED = (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)
 
 
 def _unavailable(message: str) -> ExecutorUnavailable:
@@ -237,7 +238,12 @@ class PistonExecutor:
 
     async def _request(self, method: str, path: str, **options: Any) -> httpx.Response:
         try:
-            return await self._client.request(method, self._base + path, **options)
+            try:
+                return await self._client.request(method, self._base + path, **options)
+            except _DROPPED:
+                # A kept-alive connection that Piston closed as we reused it: once more, on a
+                # fresh one (running code twice does no harm; it changes nothing).
+                return await self._client.request(method, self._base + path, **options)
         except httpx.TimeoutException as error:
             log.warning(
                 "Piston at %s did not answer in time (%s)", self._base, type(error).__name__
