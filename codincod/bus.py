@@ -6,6 +6,11 @@ process, events stay in-process. Subscribers are plain callables taking the payl
 
 ``connected`` tells whether events from other processes are being heard right now; code that
 caches must stop trusting its cache while it is False (see ``on_connection_change``).
+
+``barrier()`` waits until every notification committed before it was called has been heard
+here: PostgreSQL hands notifications to a listener in commit order, so once our own barrier
+notification arrives, so have all earlier ones. A process that awaits it after a write reads
+its own writes, whatever its caches held.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 from collections import defaultdict
 from collections.abc import Callable
 
@@ -24,6 +30,7 @@ Subscriber = Callable[[str], None]
 ConnectionWatcher = Callable[[bool], None]
 
 RECONNECT_DELAYS = (0.5, 1, 2, 5, 10)
+BARRIER_CHANNEL = "codincod_barrier"
 
 
 class Bus:
@@ -34,6 +41,8 @@ class Bus:
         self._connection: asyncpg.Connection | None = None
         self._reconnect: asyncio.Task[None] | None = None
         self._closing = False
+        self._barriers: dict[str, asyncio.Future[None]] = {}
+        self._send_lock = asyncio.Lock()
         self.connected = False
 
     def subscribe(self, channel: str, subscriber: Subscriber) -> None:
@@ -63,12 +72,36 @@ class Bus:
         connection = await asyncpg.connect(self._dsn)
         for channel in self._subscribers:
             await connection.add_listener(channel, self._on_notify)
+        await connection.add_listener(BARRIER_CHANNEL, self._on_barrier)
         connection.add_termination_listener(self._on_lost)
         self._connection = connection
         self._set_connected(True)
 
     def _on_notify(self, connection: object, pid: int, channel: str, payload: str) -> None:
         self.deliver(channel, payload)
+
+    def _on_barrier(self, connection: object, pid: int, channel: str, payload: str) -> None:
+        waiter = self._barriers.pop(payload, None)
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    async def barrier(self, timeout: float = 2.0) -> None:
+        """Return once every notification committed before this call has been delivered to
+        this process's subscribers (at once when not listening: there is nothing to wait for)."""
+        connection = self._connection
+        if not self.connected or connection is None:
+            return
+        token = os.urandom(8).hex()
+        waiter = asyncio.get_running_loop().create_future()
+        self._barriers[token] = waiter
+        try:
+            async with self._send_lock:  # one statement at a time on a connection
+                await connection.execute(f"NOTIFY {BARRIER_CHANNEL}, '{token}'")
+            await asyncio.wait_for(waiter, timeout)
+        except (TimeoutError, OSError, asyncpg.PostgresError) as error:
+            log.warning("event barrier not confirmed (%s); caches may lag briefly", error)
+        finally:
+            self._barriers.pop(token, None)
 
     def _on_lost(self, connection: object) -> None:
         self._set_connected(False)

@@ -10,6 +10,7 @@ import time
 from sanic import Request, Sanic
 from sanic.response import HTTPResponse
 
+from codincod.bus import bus
 from codincod.errors import RateLimited
 from server.http import client_address, settings_of
 from server.ratelimit import Limit, RateLimiter, Verdict
@@ -56,7 +57,14 @@ async def on_request(request: Request) -> None:
         enforce(request, route_limit, request.ctx.client)
 
 
+WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
 async def on_response(request: Request, response: HTTPResponse) -> None:
+    if request.method in WRITES and bus.connected:
+        # Read your own writes: the next request of this process sees what this one changed,
+        # whatever its caches held (the change's notifications have arrived).
+        await bus.barrier()
     request_id = getattr(request.ctx, "request_id", None)
     if request_id:
         response.headers["x-request-id"] = request_id
