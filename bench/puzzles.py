@@ -1,7 +1,7 @@
 """Puzzle pages benchmark (issue: puzzles): on PostgreSQL with 10,000 puzzles and 100,000
 comments, one worker, 64 connections:
 
-  GET /api/v1/puzzle?page=N&pageSize=20   (N random over every page)
+  GET /api/v1/puzzle?page=N&pageSize=20   (N random over every page; anonymous, then signed in)
   GET /api/v1/puzzle/:id                  (a puzzle with 50 comments)
 
 each beside the bare-Sanic ceiling of the same run, with the public-read cache on (default)
@@ -131,6 +131,15 @@ async def seed(url: str) -> str:
         await connection.close()
 
 
+def signed_in_player(base: str) -> str:
+    """A fresh account's session token (a player: no puzzles of their own)."""
+    name = f"player_{new_id()[-8:]}"
+    account = {"username": name, "email": f"{name}@example.com", "password": "a long password!!"}
+    response = httpx.post(base + "/api/v1/register", json=account, timeout=30)
+    response.raise_for_status()
+    return response.cookies["token"]
+
+
 def random_page_script(pages: int) -> str:
     script = Path(tempfile.mkstemp(suffix=".lua")[1])
     script.write_text(
@@ -171,6 +180,18 @@ def main() -> None:
                 )
                 print(
                     listing.row(f"GET /puzzle?page=N&pageSize=20, {label}", top.requests_per_second)
+                )
+                token = signed_in_player(server.url)
+                signed_in = wrk(
+                    server.url + "/api/v1/puzzle",
+                    seconds=args.seconds,
+                    script=random_page_script(pages),
+                    headers={"Cookie": f"token={token}"},
+                )
+                print(
+                    signed_in.row(
+                        f"  same, signed in (no drafts), {label}", top.requests_per_second
+                    )
                 )
                 single = wrk(server.url + f"/api/v1/puzzle/{hot}", seconds=args.seconds)
                 print(

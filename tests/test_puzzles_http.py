@@ -481,3 +481,35 @@ async def test_public_reads_follow_every_change(server) -> None:
         await Puzzle.filter(id=puzzle_id).update(visibility="draft")
         await eventually(page_status, 404)
         await eventually(listed_titles, [])
+
+
+async def test_shared_list_views_keep_each_users_drafts(server) -> None:
+    """Users without drafts share the public list pages; the moment one has a draft, their
+    list shows it and nobody else's does; moderators see every puzzle."""
+    async with client(server.url) as http:
+        writer = await register(http, "view_writer")
+        reader = await register(http, "view_reader")
+        mod = await register(http, "view_mod")
+        await make_moderator("view_mod")
+        params = {"author": "view_writer"}
+
+        async def total(token: str | None) -> int:
+            headers = auth(token) if token else {}
+            response = await http.get("/api/v1/puzzle", params=params, headers=headers)
+            return response.json()["totalItems"]
+
+        for _ in range(2):  # the second read comes from the cache where there is one
+            assert [await total(t) for t in (None, writer, reader, mod)] == [0, 0, 0, 0]
+        created = await http.post(
+            "/api/v1/puzzle", json={"title": "Draft of mine"}, headers=auth(writer)
+        )
+        puzzle_id = created.json()["_id"]
+        for _ in range(2):
+            assert [await total(t) for t in (None, writer, reader, mod)] == [0, 1, 0, 1]
+        await http.put(
+            f"/api/v1/puzzle/{puzzle_id}", json={"visibility": "approved"}, headers=auth(mod)
+        )
+        for _ in range(2):
+            assert [await total(t) for t in (None, writer, reader, mod)] == [1, 1, 1, 1]
+        await http.delete(f"/api/v1/puzzle/{puzzle_id}", headers=auth(mod))
+        assert [await total(t) for t in (None, writer, reader, mod)] == [0, 0, 0, 0]

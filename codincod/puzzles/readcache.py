@@ -41,8 +41,9 @@ def user_tags(user_ids: Iterable[str]) -> set[str]:
     return {f"user:{user_id}" for user_id in user_ids}
 
 
+# Changes end entries as they happen; the five-minute age limit is only a safety net.
 public_reads: TaggedCache[bytes] = TaggedCache(
-    [CHANNEL, AUTH_CHANNEL], tags_of_event=_tags_of_event, max_entries=20_000
+    [CHANNEL, AUTH_CHANNEL], tags_of_event=_tags_of_event, max_entries=20_000, ttl_seconds=300
 )
 public_reads.attach(bus)
 
@@ -50,10 +51,22 @@ public_reads.attach(bus)
 # --- which reads are shared, and what ends them ------------------------------------------------
 
 
-def list_key(actor: object | None, query: Schema) -> tuple[str, str] | None:
-    """Anonymous list pages are the same for everyone; a signed-in user's include their own
-    drafts, so they are not shared."""
-    return ("list", query.model_dump_json()) if actor is None else None
+PUBLIC, EVERYTHING = "public", "everything"
+
+
+def list_key(view: str | None, query: Schema) -> tuple[str, str, str] | None:
+    """List pages are shared by everyone with the same view of puzzles: ``PUBLIC`` (anonymous
+    people, and users with no unapproved puzzle of their own) or ``EVERYTHING`` (moderators).
+    ``None``: a view of one's own, not shared."""
+    return ("list", view, query.model_dump_json()) if view else None
+
+
+def unlisted_key(user_id: str) -> tuple[str, str]:
+    """Whether a user has puzzles only they can list; ended by any change to any puzzle."""
+    return ("unlisted", user_id)
+
+
+UNLISTED_TAGS = frozenset({LISTS})
 
 
 def list_tags(page: Page[Puzzle]) -> set[str]:

@@ -18,7 +18,7 @@ from codincod.execution.executor import Executor, Limits
 from codincod.execution.models import ProgrammingLanguage
 from codincod.ids import is_valid_id
 from codincod.pagination import Page, PageQuery
-from codincod.puzzles import reads, rules, selfcheck
+from codincod.puzzles import readcache, reads, rules, selfcheck
 from codincod.puzzles.models import TAGS, Puzzle, Validator
 from codincod.puzzles.schemas import PuzzleCreate, PuzzleListQuery, PuzzleUpdate
 from codincod.puzzles.selfcheck import SelfCheck
@@ -94,6 +94,22 @@ async def list_puzzles(actor: Actor | None, query: PuzzleListQuery) -> Page[Puzz
     if query.author:
         condition &= await _author_filter(query.author)
     return await _page(condition, query, query.tags)
+
+
+async def list_view(actor: Actor | None) -> str | None:
+    """Which shared view of the puzzle list this actor has (see ``readcache.list_key``)."""
+    if actor is None:
+        return readcache.PUBLIC
+    if actor.is_moderator:
+        return readcache.EVERYTHING
+    key = readcache.unlisted_key(actor.id)
+    cached = readcache.public_reads.get(key)
+    if cached is None:
+        generation = readcache.public_reads.generation
+        unlisted = await Puzzle.exists(Q(author_id=actor.id) & ~Q(visibility="approved"))
+        cached = b"1" if unlisted else b"0"
+        readcache.public_reads.put(key, cached, readcache.UNLISTED_TAGS, generation)
+    return None if cached == b"1" else readcache.PUBLIC
 
 
 async def puzzles_of_user(actor: Actor | None, username: str, page: PageQuery) -> Page[Puzzle]:

@@ -35,7 +35,7 @@ async def list_puzzles(request: Request) -> HTTPResponse:
     """Puzzles newest first; filters: difficulty, tags, author, search, visibility."""
     query = parse(PuzzleListQuery, query_args(request))
     who = await optional_actor(request)
-    key = readcache.list_key(who, query)
+    key = readcache.list_key(await puzzles.list_view(who), query)
     if key and (cached := public_reads.get(key)) is not None:
         return raw_json(cached)
     generation = public_reads.generation
