@@ -31,6 +31,7 @@ ConnectionWatcher = Callable[[bool], None]
 
 RECONNECT_DELAYS = (0.5, 1, 2, 5, 10)
 BARRIER_CHANNEL = "codincod_barrier"
+APPLICATION_NAME = "codincod-events"
 
 
 class Bus:
@@ -69,7 +70,10 @@ class Bus:
 
     async def _connect(self) -> None:
         assert self._dsn is not None
-        connection = await asyncpg.connect(self._dsn)
+        # Named, so an operator can tell it apart in pg_stat_activity.
+        connection = await asyncpg.connect(
+            self._dsn, server_settings={"application_name": APPLICATION_NAME}
+        )
         for channel in self._subscribers:
             await connection.add_listener(channel, self._on_notify)
         await connection.add_listener(BARRIER_CHANNEL, self._on_barrier)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import os
 import signal
@@ -9,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -122,3 +124,14 @@ async def register(
     assert response.status_code == 200, response.text
     http.cookies.clear()  # tests say which token they send
     return token_from(response)
+
+
+async def eventually(read: Callable[[], Awaitable[Any]], expected: Any, seconds: float = 2) -> None:
+    """Poll ``read`` until it returns ``expected``: a change made outside the server reaches
+    it through PostgreSQL's NOTIFY, within milliseconds."""
+    found: Any = None
+    for _ in range(int(seconds / 0.02)):
+        if (found := await read()) == expected:
+            return
+        await asyncio.sleep(0.02)
+    assert found == expected

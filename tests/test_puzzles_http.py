@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
@@ -13,7 +12,7 @@ from codincod.accounts.models import User
 from codincod.comments.models import Comment, CommentVote
 from codincod.execution.models import ProgrammingLanguage
 from codincod.puzzles.models import Puzzle
-from tests.support import client, register
+from tests.support import client, eventually, register
 
 pytestmark = pytest.mark.usefixtures("orm")
 
@@ -422,15 +421,6 @@ async def test_list_pagination_filters_and_sort(server) -> None:
         ):
             response = await http.get("/api/v1/puzzle", params=bad)
             assert response.status_code == 400, (bad, response.text)
-
-
-async def eventually(read: Callable[[], Awaitable[Any]], expected: Any) -> None:
-    """A change made outside the server reaches it through NOTIFY: within milliseconds."""
-    for _ in range(100):
-        if (found := await read()) == expected:
-            return
-        await asyncio.sleep(0.02)
-    assert found == expected
 
 
 async def test_public_reads_follow_every_change(server) -> None:
