@@ -250,7 +250,9 @@ def execution_dto(execution: Execution, verdict: Verdict) -> dict[str, Any]:
     return body
 
 
-def submitted_dto(submission: Submission, language: ProgrammingLanguage) -> dict[str, Any]:
+def submitted_dto(
+    submission: Submission, language: ProgrammingLanguage, verdict: Verdict
+) -> dict[str, Any]:
     """What ``POST /submission`` answers: the frontend's ``isSubmissionDto`` and Node's newer
     summary at once (zod drops the keys it does not know)."""
     return {
@@ -263,13 +265,7 @@ def submitted_dto(submission: Submission, language: ProgrammingLanguage) -> dict
         "userId": submission.user_id,  # type: ignore[attr-defined]
         "programmingLanguage": language_dto(language),
         "programmingLanguageId": language.id,
-        "result": {
-            "result": submission.result,
-            "successRate": submission.success_rate,
-            "passed": submission.passed,
-            "failed": submission.failed,
-            "total": submission.total,
-        },
+        "result": verdict_dto(verdict),
         "codeLength": submission.code_length,
         "createdAt": iso_z(submission.created_at),
         "__v": 0,

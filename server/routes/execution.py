@@ -56,7 +56,7 @@ async def submit(request: Request) -> HTTPResponse:
     total_ms = (time.perf_counter() - request.ctx.started) * 1000
     # How long the executor took, and everything else: the overhead is app minus exec.
     timing = f"exec;dur={done.executor_ms:.2f}, app;dur={total_ms:.2f}"
-    body = submitted_dto(done.submission, done.language)
+    body = submitted_dto(done.submission, done.language, done.verdict)
     return reply(body, status=201, headers={"Server-Timing": timing})
 
 
