@@ -9,6 +9,7 @@ from sanic.response import HTTPResponse
 
 from codincod.execution import languages, runs
 from codincod.execution.executor import Executor, Limits
+from codincod.games import service as games
 from codincod.submissions import service as submissions
 from codincod.submissions.service import SubmissionCreate
 from server.http import actor, body_as
@@ -58,6 +59,21 @@ async def submit(request: Request) -> HTTPResponse:
     timing = f"exec;dur={done.executor_ms:.2f}, app;dur={total_ms:.2f}"
     body = submitted_dto(done.submission, done.language, done.verdict)
     return reply(body, status=201, headers={"Server-Timing": timing})
+
+
+@bp.post("/submission/game")
+async def hand_in_to_game(request: Request) -> HTTPResponse:
+    """Hand a judged submission in to a running game the actor plays in."""
+    who = await actor(request)
+    done = await games.hand_in(who, body_as(request, games.HandIn))
+    body = {
+        "success": True,
+        "message": "Submission successfully added to game",
+        "game": {"id": done.game.id, "status": done.status, "playerCount": done.player_count},
+    }
+    if done.position is not None:
+        body["leaderboardPosition"] = done.position
+    return reply(body, status=201)
 
 
 @bp.get("/submission/<submission_id:str>")
