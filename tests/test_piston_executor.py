@@ -116,12 +116,22 @@ async def test_a_slow_piston_times_out(peer: PistonPeer) -> None:
 
 
 async def test_a_piston_that_is_down() -> None:
-    client = PistonExecutor(f"http://127.0.0.1:{free_port()}")
+    port = free_port()
+    client = PistonExecutor(f"http://127.0.0.1:{port}")
     try:
         with pytest.raises(ExecutorUnavailable, match="Unable to reach"):
             await client.runtimes()
         with pytest.raises(ExecutorUnavailable, match="Unable to reach"):
             await client.execute("python", "*", "print(1)", "", FAST)
+        # Piston comes up: within a couple of seconds the list is there.
+        peer = PistonPeer(port).start()
+        try:
+            with pytest.raises(ExecutorUnavailable):
+                await client.runtimes()  # still within the pause after the failure
+            await asyncio.sleep(2.1)
+            assert any(runtime.language == "python" for runtime in await client.runtimes())
+        finally:
+            peer.stop()
     finally:
         await client.close()
 

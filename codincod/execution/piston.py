@@ -32,6 +32,7 @@ _OVER_LIMIT = re.compile(r"^(\w+) cannot exceed the configured limit of (-?\d+)"
 _UNKNOWN_RUNTIME = re.compile(r"runtime is unknown$")
 UNAVAILABLE = "Service unavailable"
 _DROPPED = (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)
+RETRY_AFTER_FAILURE_SECONDS = 2.0
 
 
 def _unavailable(message: str) -> ExecutorUnavailable:
@@ -120,6 +121,9 @@ class PistonExecutor:
         self._fetching: asyncio.Task[list[Runtime]] | None = None
         # Piston refuses limits above its own configuration; we learn them and send less.
         self._ceilings: dict[str, int] = {}
+        # While Piston is unreachable, requests fail at once for a moment instead of each
+        # waiting for its own connection attempt.
+        self._last_failure: tuple[float, str] | None = None
 
     @property
     def base_url(self) -> str:
@@ -142,6 +146,9 @@ class PistonExecutor:
         return self._runtimes
 
     async def _fetch_once(self) -> list[Runtime]:
+        failure = self._last_failure
+        if failure and time.monotonic() - failure[0] < RETRY_AFTER_FAILURE_SECONDS:
+            raise _unavailable(failure[1])
         if self._fetching is None:
             self._fetching = asyncio.ensure_future(self._fetch())
             self._fetching.add_done_callback(self._forget_failed_refresh)
@@ -149,9 +156,15 @@ class PistonExecutor:
 
     def _forget_failed_refresh(self, task: asyncio.Task[list[Runtime]]) -> None:
         self._fetching = None
-        if not task.cancelled() and task.exception() is not None and self._runtimes is not None:
+        error = None if task.cancelled() else task.exception()
+        if error is None:
+            self._last_failure = None
+        elif self._runtimes is None:
+            message = getattr(error, "message", "") or "The code execution service failed"
+            self._last_failure = (time.monotonic(), message)
+        else:
             # A background refresh failed: keep serving the last good list, try again later.
-            log.warning("could not refresh Piston's runtime list: %s", task.exception())
+            log.warning("could not refresh Piston's runtime list: %s", error)
             self._fetched_at = time.monotonic() - self._ttl + min(30.0, self._ttl)
 
     async def _fetch(self) -> list[Runtime]:
