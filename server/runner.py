@@ -9,6 +9,7 @@ from sanic import Sanic
 from sanic.worker.loader import AppLoader
 
 from codincod.config import Settings
+from codincod.execution.setup import announce
 from server.app import create_app
 
 log = logging.getLogger("codincod.server")
@@ -22,6 +23,7 @@ def serve(settings: Settings) -> None:
         workers = 1
     loader = AppLoader(factory=partial(create_app, settings))
     app = loader.load()
+    announce(settings)  # once, from this process, with logging set up by the app
     single = workers == 1
     app.prepare(
         host=settings.host,

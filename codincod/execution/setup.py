@@ -20,18 +20,24 @@ def run_limits(settings: Settings) -> Limits:
     )
 
 
+def announce(settings: Settings) -> None:
+    """Say once, at start-up, where code will run."""
+    if settings.piston_url:
+        log.info("running code on Piston at %s", settings.piston_url)
+    else:
+        log.warning(
+            "no Piston URL configured: code runs in the embedded Python runner, meant for "
+            "trusted single-user installs (set CODINCOD_PISTON_URL for anything else)"
+        )
+
+
 def executor_for(settings: Settings) -> Executor:
     """Piston when a URL is configured, else the embedded Python runner."""
     if settings.piston_url:
-        log.info("running code on Piston at %s", settings.piston_url)
         return PistonExecutor(
             settings.piston_url,
             max_concurrent=settings.executor_concurrency,
             runtimes_ttl_seconds=settings.runtimes_ttl_seconds,
             request_timeout_seconds=settings.piston_timeout_seconds,
         )
-    log.warning(
-        "no Piston URL configured: code runs in the embedded Python runner, meant for trusted "
-        "single-user installs (set CODINCOD_PISTON_URL for anything else)"
-    )
     return LocalExecutor(max_concurrent=settings.executor_concurrency)
