@@ -102,7 +102,6 @@ class PistonExecutor:
         runtimes_ttl_seconds: float = 300.0,
         connect_timeout_seconds: float = 3.0,
         request_timeout_seconds: float | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self._base = base_url.rstrip("/") + "/api/v2"
         self._client = httpx.AsyncClient(
@@ -111,7 +110,6 @@ class PistonExecutor:
                 max_connections=max_concurrent + 4, max_keepalive_connections=max_concurrent
             ),
             headers={"Content-Type": "application/json"},
-            transport=transport,
         )
         self._slots = asyncio.Semaphore(max_concurrent)
         self._ttl = runtimes_ttl_seconds
@@ -124,10 +122,6 @@ class PistonExecutor:
         # While Piston is unreachable, requests fail at once for a moment instead of each
         # waiting for its own connection attempt.
         self._last_failure: tuple[float, str] | None = None
-
-    @property
-    def base_url(self) -> str:
-        return self._base
 
     async def close(self) -> None:
         if self._fetching is not None:
@@ -142,7 +136,7 @@ class PistonExecutor:
             return await self._fetch_once()
         if time.monotonic() - self._fetched_at > self._ttl and self._fetching is None:
             self._fetching = asyncio.ensure_future(self._fetch())
-            self._fetching.add_done_callback(self._forget_failed_refresh)
+            self._fetching.add_done_callback(self._fetched)
         return self._runtimes
 
     async def _fetch_once(self) -> list[Runtime]:
@@ -151,10 +145,10 @@ class PistonExecutor:
             raise _unavailable(failure[1])
         if self._fetching is None:
             self._fetching = asyncio.ensure_future(self._fetch())
-            self._fetching.add_done_callback(self._forget_failed_refresh)
+            self._fetching.add_done_callback(self._fetched)
         return await asyncio.shield(self._fetching)
 
-    def _forget_failed_refresh(self, task: asyncio.Task[list[Runtime]]) -> None:
+    def _fetched(self, task: asyncio.Task[list[Runtime]]) -> None:
         self._fetching = None
         error = None if task.cancelled() else task.exception()
         if error is None:
