@@ -458,3 +458,39 @@ async def test_the_default_server_runs_python_itself(server: ServerProcess) -> N
             "/api/v1/execute", json={"code": "1", "language": "c"}, headers=auth(token)
         )
         assert other.status_code == 400
+
+
+async def test_sync_keeps_existing_languages_and_their_ids(peer: PistonPeer) -> None:
+    """Piston upgrades Python and renames an alias: the old row stays (submissions point at
+    it), the new version gets its own row, and the changed aliases are taken over."""
+    from dataclasses import replace
+
+    from codincod.execution import languages
+    from codincod.execution.piston import PistonExecutor
+
+    original = list(peer.runtimes)
+    python = next(runtime for runtime in original if runtime.language == "python")
+    before = await ProgrammingLanguage.get_or_none(language="python", version=python.version)
+    executor = PistonExecutor(peer.url)
+    try:
+        await languages.sync(executor)
+        kept = await ProgrammingLanguage.get(language="python", version=python.version)
+        assert before is None or before.id == kept.id
+        newer = replace(python, version="99.0.1", aliases=["py", "snake"])
+        peer.runtimes[:] = [replace(python, aliases=["py"]), newer]
+        await executor.close()
+        executor = PistonExecutor(peer.url)  # a fresh runtime list
+        report = await languages.sync(executor)
+        assert (report.added, report.updated) == (1, 1)
+        again = await ProgrammingLanguage.get(id=kept.id)
+        assert (again.version, again.aliases) == (python.version, ["py"])
+        listed = await languages.installed(executor)
+        assert [(row.language, row.version) for row in listed][:2] == [
+            ("python", "99.0.1"),
+            ("python", python.version),
+        ]
+    finally:
+        peer.runtimes[:] = original
+        await executor.close()
+        await ProgrammingLanguage.filter(version="99.0.1").delete()
+        await ProgrammingLanguage.filter(id=kept.id).update(aliases=list(python.aliases))
