@@ -6,25 +6,12 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass
-from typing import Annotated
-
-from pydantic import Field
 
 from codincod.execution import judging
 from codincod.execution.executor import Execution, Executor, Limits, Runtime
 from codincod.execution.judging import Outcome, Verdict
 from codincod.execution.languages import runtime_named
-from codincod.validation import Schema
-
-MAX_CODE_LENGTH = 64 * 1024
-MAX_IO_LENGTH = 64 * 1024
-
-
-class ExecuteRequest(Schema):
-    code: Annotated[str, Field(min_length=1, max_length=MAX_CODE_LENGTH)]
-    language: Annotated[str, Field(min_length=1, max_length=64)]
-    testInput: Annotated[str, Field(max_length=MAX_IO_LENGTH)] = ""
-    testOutput: Annotated[str, Field(max_length=MAX_IO_LENGTH)] = ""
+from codincod.execution.schemas import ExecuteRequest
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, field_validator
 
-from codincod.accounts.schemas import ObjectId
+from codincod.execution.schemas import MAX_CODE_LENGTH, MAX_IO_LENGTH, LanguageId
 from codincod.pagination import PageQuery
 from codincod.puzzles.models import DIFFICULTIES, TAGS, VISIBILITIES
 from codincod.validation import Schema
@@ -17,8 +17,6 @@ Visibility = Literal[VISIBILITIES]  # type: ignore[valid-type]
 Tag = Literal[TAGS]  # type: ignore[valid-type]
 Title = Annotated[str, Field(min_length=4, max_length=128)]
 MAX_VALIDATORS = 200
-MAX_IO_LENGTH = 64 * 1024
-MAX_CODE_LENGTH = 64 * 1024
 
 
 def _split_csv(value: Any) -> Any:
@@ -50,16 +48,9 @@ class ValidatorIn(Schema):
         return value.rstrip()
 
 
-def _language_id(value: Any) -> Any:
-    """``programmingLanguage`` arrives as an id or as a whole language object."""
-    if isinstance(value, dict):
-        return value.get("_id")
-    return value
-
-
 class SolutionIn(Schema):
     code: Annotated[str, Field(max_length=MAX_CODE_LENGTH)] = ""
-    programmingLanguage: Annotated[ObjectId | None, BeforeValidator(_language_id)] = None
+    programmingLanguage: LanguageId = None
 
 
 class PuzzleUpdate(Schema):

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated
 
-from pydantic import BeforeValidator, Field, model_validator
+from pydantic import Field, model_validator
 
 from codincod.accounts.schemas import ObjectId
 from codincod.accounts.service import Actor
@@ -19,7 +19,8 @@ from codincod.execution.executor import Executor, Limits
 from codincod.execution.judging import Verdict
 from codincod.execution.languages import runtime_of
 from codincod.execution.models import ProgrammingLanguage
-from codincod.execution.runs import MAX_CODE_LENGTH, Test, run_all
+from codincod.execution.runs import Test, run_all
+from codincod.execution.schemas import MAX_CODE_LENGTH, LanguageId
 from codincod.games.models import GamePlayer, GameSubmission
 from codincod.ids import is_valid_id
 from codincod.puzzles import rules
@@ -29,13 +30,6 @@ from codincod.timeutil import utcnow
 from codincod.validation import Schema
 
 NOT_FOUND = "Submission not found"
-
-
-def _language_id(value: Any) -> Any:
-    return value.get("_id") if isinstance(value, dict) else value
-
-
-LanguageId = Annotated[ObjectId | None, BeforeValidator(_language_id)]
 
 
 class SubmissionCreate(Schema):

@@ -9,6 +9,7 @@ from sanic.response import HTTPResponse
 
 from codincod.execution import languages, runs
 from codincod.execution.executor import Executor, Limits
+from codincod.execution.schemas import ExecuteRequest
 from codincod.games import service as games
 from codincod.submissions import service as submissions
 from codincod.submissions.service import SubmissionCreate
@@ -43,7 +44,7 @@ async def get_language(request: Request, language_id: str) -> HTTPResponse:
 async def execute(request: Request) -> HTTPResponse:
     """Run code on one test input; nothing is stored."""
     await actor(request)
-    wanted = body_as(request, runs.ExecuteRequest)
+    wanted = body_as(request, ExecuteRequest)
     ran = await runs.run_test(executor_of(request), wanted, limits_of(request))
     return reply(execution_dto(ran.execution, ran.verdict))
 

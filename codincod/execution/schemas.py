@@ -1,0 +1,30 @@
+"""What requests about running code may carry; the limits are shared by puzzles (solution,
+validators), execute and submissions."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, Field
+
+from codincod.accounts.schemas import ObjectId
+from codincod.validation import Schema
+
+MAX_CODE_LENGTH = 64 * 1024
+MAX_IO_LENGTH = 64 * 1024
+
+
+def _language_id(value: Any) -> Any:
+    """A language arrives as an id or as a whole language object (the frontend sends back
+    what it was given)."""
+    return value.get("_id") if isinstance(value, dict) else value
+
+
+LanguageId = Annotated[ObjectId | None, BeforeValidator(_language_id)]
+
+
+class ExecuteRequest(Schema):
+    code: Annotated[str, Field(min_length=1, max_length=MAX_CODE_LENGTH)]
+    language: Annotated[str, Field(min_length=1, max_length=64)]
+    testInput: Annotated[str, Field(max_length=MAX_IO_LENGTH)] = ""
+    testOutput: Annotated[str, Field(max_length=MAX_IO_LENGTH)] = ""
