@@ -86,3 +86,18 @@ async def test_no_environment_and_no_leftovers(runner) -> None:
 async def test_runs_are_bounded_and_concurrent(runner) -> None:
     stages = await asyncio.gather(*(run(runner, f"print({n} * 2)") for n in range(6)))
     assert [s.stdout.strip() for s in stages] == [str(n * 2) for n in range(6)]
+
+
+async def test_without_namespaces_a_detached_child_is_still_stopped() -> None:
+    """Hosts without namespaces: the run's uid (as root) or its group, and a bounded wait."""
+    plain = LocalExecutor(max_concurrent=1, namespaces=False)
+    code = (
+        "import os, time\n"
+        "if os.fork() == 0:\n    os.setsid()\n    time.sleep(40)\n"
+        "print('parent done')\n"
+    )
+    started = time.monotonic()
+    stage = await run(plain, code, limits=Limits(wall_ms=1500))
+    assert stage.stdout == "parent done\n"
+    assert time.monotonic() - started < 2.5
+    await plain.close()

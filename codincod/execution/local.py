@@ -1,24 +1,27 @@
-"""The embedded runner: Python in a subprocess, for installs without Piston.
+"""The embedded runner: Python in a sandbox on this host, for installs without Piston.
 
-It is meant for trusted, single-user installs: a subprocess under resource limits (CPU time,
-address space, processes, file size, open files, wall clock), an empty environment, an
-unprivileged user when started as root, and a scratch directory removed afterwards. That
-bounds accidents and abuse of resources, not a determined attacker: use Piston for that.
+Each run goes through the launcher (``sandbox.py``), which closes every inherited descriptor
+and, where the host allows, gives the program its own PID, mount, network and IPC namespaces
+and its own uid from a pool (when the server runs as root), under resource limits (CPU time,
+address space, processes, file size, open files) and a wall clock. Which of these layers the
+host allows is found out at start (``Isolation``) and reported. Piston stays the choice for
+an install that strangers use: the embedded runner shares the host's kernel.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import os
-import resource
 import shutil
 import signal
 import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from codincod.execution.executor import (
     Execution,
@@ -27,9 +30,10 @@ from codincod.execution.executor import (
     Stage,
     UnsupportedLanguage,
 )
+from codincod.execution.uidpool import UidPool
 
 log = logging.getLogger("codincod.execution")
-NOBODY = 65534
+LAUNCHER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "sandbox.py")
 
 
 def _others_can_run(path: str) -> bool:
@@ -48,7 +52,7 @@ def _others_can_run(path: str) -> bool:
 def choose_interpreter() -> tuple[str, bool]:
     """The Python to run code with, and whether to drop to an unprivileged user.
 
-    As root, code runs as nobody, so the interpreter must be one nobody can execute (ours may
+    As root, code runs as a uid of its own, so the interpreter must be one anybody can run (ours may
     live under /root); without one, code runs as root under the other limits and we say so.
     """
     if os.geteuid() != 0:
@@ -77,41 +81,72 @@ def _version_of(interpreter: str) -> str:
     return output.stdout.strip()
 
 
-def _limit_child(limits: Limits, drop_privileges: bool) -> Callable[[], None]:
-    """Runs in the child between fork and exec."""
-    cpu_seconds = max(1, -(-limits.cpu_ms // 1000))
+@dataclass(frozen=True)
+class Isolation:
+    """The layers that wall a run in on this host."""
 
-    def apply() -> None:
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
-        resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
-        resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_bytes, limits.file_bytes))
-        resource.setrlimit(resource.RLIMIT_NOFILE, (64, 64))
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-        if drop_privileges:
-            # Root ignores RLIMIT_NPROC: run as nobody, where it holds.
-            os.setgroups([])
-            os.setgid(NOBODY)
-            os.setuid(NOBODY)
-        resource.setrlimit(resource.RLIMIT_NPROC, (limits.processes, limits.processes))
+    namespaces: bool
+    own_uid: bool
 
-    return apply
+    def layers(self) -> dict[str, bool]:
+        return {
+            "inherited descriptors closed": True,
+            "resource limits (CPU, memory, processes, file size, open files)": True,
+            "every process of a run killed when it ends": self.namespaces or self.own_uid,
+            "PID namespace (other processes invisible)": self.namespaces,
+            "mount namespace (private /proc, /tmp, /var/tmp, /dev/shm, /run)": self.namespaces,
+            "network namespace (no network)": self.namespaces,
+            "a uid of its own per run": self.own_uid,
+            "cgroup limits": False,
+        }
+
+    def describe(self) -> str:
+        active = [name for name, on in self.layers().items() if on]
+        missing = [name for name, on in self.layers().items() if not on]
+        text = "active: " + "; ".join(active)
+        return text + (". not available here: " + "; ".join(missing) if missing else "")
 
 
-async def _read_capped(
-    stream: asyncio.StreamReader, limit: int, on_overflow: Callable[[], None]
-) -> tuple[bytes, bool]:
-    """Up to ``limit`` bytes of the stream, and whether it had more (``on_overflow`` then
-    stops the program at once, or it would block on the full pipe forever)."""
-    chunks: list[bytes] = []
-    size = 0
-    while chunk := await stream.read(65536):
-        if size + len(chunk) > limit:
-            chunks.append(chunk[: limit - size])
-            on_overflow()
-            return b"".join(chunks), True
-        chunks.append(chunk)
-        size += len(chunk)
-    return b"".join(chunks), False
+def probe_isolation(launcher_python: str) -> Isolation:
+    """Try the namespaces for real, once, in a throwaway launcher."""
+    import subprocess
+
+    try:
+        found = subprocess.run(
+            [launcher_python, "-I", "-S", LAUNCHER, "--probe"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=True,
+        )
+        namespaces = bool(json.loads(found.stdout)["namespaces"])
+    except (OSError, subprocess.SubprocessError, ValueError, KeyError) as error:
+        log.warning("could not probe the runner's sandbox: %s", error)
+        namespaces = False
+    return Isolation(namespaces=namespaces, own_uid=os.geteuid() == 0)
+
+
+class _Capture:
+    """What a stream said, up to a cap; ``on_overflow`` stops the program at once (it would
+    block on the full pipe forever)."""
+
+    def __init__(self, limit: int, on_overflow: Callable[[], None]) -> None:
+        self.limit, self.on_overflow = limit, on_overflow
+        self.chunks: list[bytes] = []
+        self.size, self.over = 0, False
+
+    async def read(self, stream: asyncio.StreamReader) -> None:
+        while chunk := await stream.read(65536):
+            if self.size + len(chunk) > self.limit:
+                self.chunks.append(chunk[: self.limit - self.size])
+                self.over = True
+                self.on_overflow()
+                return
+            self.chunks.append(chunk)
+            self.size += len(chunk)
+
+    def text(self) -> str:
+        return b"".join(self.chunks).decode("utf-8", "replace")
 
 
 def _has_ended(pid: int) -> bool:
@@ -125,10 +160,9 @@ def _has_ended(pid: int) -> bool:
     return state in (b"Z", b"X")
 
 
-async def _stop_when_ended(pid: int, stop: Callable[[], None]) -> None:
+async def _when_ended(pid: int) -> None:
     while not _has_ended(pid):
         await asyncio.sleep(0.02)
-    stop()
 
 
 def _kill_group(process: asyncio.subprocess.Process) -> None:
@@ -136,19 +170,40 @@ def _kill_group(process: asyncio.subprocess.Process) -> None:
         os.killpg(process.pid, signal.SIGKILL)
 
 
+async def _exit_status(process: asyncio.subprocess.Process) -> int:
+    """The launcher's exit status. ``wait()`` also waits for the pipes to close, which a
+    straggler may hold: past a moment they are closed on our side."""
+    try:
+        return await asyncio.wait_for(asyncio.shield(process.wait()), 1)
+    except TimeoutError:
+        transport = getattr(process, "_transport", None)  # asyncio offers no public way
+        if transport is not None:
+            transport.close()
+        return await process.wait()
+
+
 class LocalExecutor:
-    def __init__(self, max_concurrent: int | None = None) -> None:
+    def __init__(self, max_concurrent: int | None = None, namespaces: bool = True) -> None:
+        """``namespaces=False`` runs without them even where the host has them."""
         # More runs at once than CPUs only makes each slower and more likely to time out.
         cpus = os.cpu_count() or 2
         self._slots = asyncio.Semaphore(min(max_concurrent or cpus, cpus))
-        self._python, self._drop_privileges = choose_interpreter()
+        self._python, drop_privileges = choose_interpreter()
         self._runtime = Runtime("python", _version_of(self._python), ("py", "python3"))
+        self.isolation = probe_isolation(sys.executable)
+        self.isolation = Isolation(
+            namespaces=self.isolation.namespaces and namespaces,
+            own_uid=self.isolation.own_uid and drop_privileges,
+        )
+        self._uids = UidPool() if self.isolation.own_uid else None
+        # Code waits here for the launcher, readable by the server's user alone.
+        self._inbox = tempfile.mkdtemp(prefix="codincod-runner-")
 
     async def runtimes(self) -> list[Runtime]:
         return [self._runtime]
 
     async def close(self) -> None:
-        """Nothing to release: every run cleans up after itself."""
+        shutil.rmtree(self._inbox, ignore_errors=True)
 
     async def execute(
         self, language: str, version: str, code: str, stdin: str, limits: Limits
@@ -159,60 +214,71 @@ class LocalExecutor:
                 f"The embedded runner runs Python only, not {language}",
                 title="Unsupported language",
             )
-        async with self._slots:
-            run = await self._run(code, stdin, limits)
+        async with self._slots, self._uid() as uid:
+            run = await self._run(code, stdin, limits, uid)
         return Execution(language=self._runtime.language, version=self._runtime.version, run=run)
 
-    async def _run(self, code: str, stdin: str, limits: Limits) -> Stage:
-        scratch = tempfile.mkdtemp(prefix="codincod-run-")
-        try:
-            os.chmod(scratch, 0o755)
-            main = os.path.join(scratch, "main.py")
-            with open(main, "w", encoding="utf-8") as handle:
-                handle.write(code)
-            os.chmod(main, 0o644)
-            return await self._spawn(main, scratch, stdin, limits)
-        finally:
-            shutil.rmtree(scratch, ignore_errors=True)
+    def _uid(self) -> contextlib.AbstractAsyncContextManager[int | None]:
+        return self._uids.take() if self._uids else contextlib.nullcontext()
 
-    async def _spawn(self, main: str, scratch: str, stdin: str, limits: Limits) -> Stage:
+    async def _run(self, code: str, stdin: str, limits: Limits, uid: int | None) -> Stage:
+        handle, code_path = tempfile.mkstemp(dir=self._inbox, suffix=".py")
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as file:
+                file.write(code)
+            return await self._spawn(self._config(code_path, limits, uid), stdin, limits)
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(code_path)
+
+    def _config(self, code_path: str, limits: Limits, uid: int | None) -> str:
+        return json.dumps(
+            {
+                "code_path": code_path,
+                "python": self._python,
+                "uid": uid,
+                "namespaces": self.isolation.namespaces,
+                "cpu_seconds": max(1, -(-limits.cpu_ms // 1000)),
+                "memory_bytes": limits.memory_bytes,
+                "file_bytes": limits.file_bytes,
+                "processes": limits.processes,
+                "tmpfs_bytes": max(limits.file_bytes * 4, 4 * 1024 * 1024),
+            }
+        )
+
+    async def _spawn(self, config: str, stdin: str, limits: Limits) -> Stage:
         started = time.monotonic()
         process = await asyncio.create_subprocess_exec(
-            self._python,
+            sys.executable,
             "-I",
-            "-B",
-            main,
+            "-S",
+            LAUNCHER,
+            config,
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
-            cwd=scratch,
             env={},
             start_new_session=True,
-            preexec_fn=_limit_child(limits, self._drop_privileges),
         )
         feed = asyncio.ensure_future(self._feed(process, stdin))
-
-        def stop() -> None:
-            _kill_group(process)
-
+        out = _Capture(limits.output_bytes, lambda: _kill_group(process))
+        err = _Capture(limits.output_bytes, lambda: _kill_group(process))
+        assert process.stdout is not None and process.stderr is not None
         reads = asyncio.ensure_future(
-            asyncio.gather(
-                _read_capped(process.stdout, limits.output_bytes, stop),  # type: ignore[arg-type]
-                _read_capped(process.stderr, limits.output_bytes, stop),  # type: ignore[arg-type]
-            )
+            asyncio.gather(out.read(process.stdout), err.read(process.stderr))
         )
-        # When the program ends, what it left running goes too (and its hold on the pipes).
-        watcher = asyncio.ensure_future(_stop_when_ended(process.pid, stop))
-        done, _ = await asyncio.wait({reads}, timeout=limits.wall_ms / 1000)
-        timed_out = not done
-        if timed_out:
-            _kill_group(process)  # the pipes close, so the reads finish
-        (out, out_over), (err, err_over) = await reads
-        returncode = await process.wait()
-        watcher.cancel()
-        feed.cancel()
+        ended = asyncio.ensure_future(_when_ended(process.pid))
+        await asyncio.wait({ended}, timeout=limits.wall_ms / 1000)
+        timed_out = not ended.done()
+        # Whatever the program left behind goes with it; a straggler that still holds the
+        # pipes (possible only without namespaces) gets a moment, then is left unread.
+        _kill_group(process)
+        await asyncio.wait({reads}, timeout=0.5)
+        for task in (reads, ended, feed):
+            task.cancel()
+        returncode = await _exit_status(process)
         elapsed = int((time.monotonic() - started) * 1000)
-        return self._stage(returncode, out, err, timed_out, out_over, err_over, elapsed)
+        return _stage(returncode, out, err, timed_out, elapsed)
 
     @staticmethod
     async def _feed(process: asyncio.subprocess.Process, stdin: str) -> None:
@@ -222,28 +288,19 @@ class LocalExecutor:
             await process.stdin.drain()
             process.stdin.close()
 
-    @staticmethod
-    def _stage(
-        returncode: int,
-        out: bytes,
-        err: bytes,
-        timed_out: bool,
-        out_over: bool,
-        err_over: bool,
-        elapsed: int,
-    ) -> Stage:
-        stdout, stderr = out.decode("utf-8", "replace"), err.decode("utf-8", "replace")
-        signal_name = signal.Signals(-returncode).name if returncode < 0 else None
-        code = None if returncode < 0 else returncode
-        status, message = None, None
-        if timed_out or signal_name == "SIGXCPU":
-            status, message, signal_name, code = "TO", "Time limit exceeded", "SIGKILL", None
-        elif out_over:
-            status, message, signal_name, code = "OL", "stdout length exceeded", "SIGKILL", None
-        elif err_over:
-            status, message, signal_name, code = "EL", "stderr length exceeded", "SIGKILL", None
-        elif signal_name:
-            status, message = "SG", f"Killed by {signal_name}"
-        elif code:
-            status, message = "RE", f"Exited with code {code}"
-        return Stage(stdout, stderr, code, signal_name, status, message, elapsed)
+
+def _stage(returncode: int, out: _Capture, err: _Capture, timed_out: bool, elapsed: int) -> Stage:
+    signal_name = signal.Signals(-returncode).name if returncode < 0 else None
+    code = None if returncode < 0 else returncode
+    status, message = None, None
+    if timed_out or signal_name == "SIGXCPU":
+        status, message, signal_name, code = "TO", "Time limit exceeded", "SIGKILL", None
+    elif out.over:
+        status, message, signal_name, code = "OL", "stdout length exceeded", "SIGKILL", None
+    elif err.over:
+        status, message, signal_name, code = "EL", "stderr length exceeded", "SIGKILL", None
+    elif signal_name:
+        status, message = "SG", f"Killed by {signal_name}"
+    elif code:
+        status, message = "RE", f"Exited with code {code}"
+    return Stage(out.text(), err.text(), code, signal_name, status, message, elapsed)

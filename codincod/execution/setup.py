@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
+import sys
 
 from codincod.config import Settings
 from codincod.execution.executor import Executor, Limits
-from codincod.execution.local import LocalExecutor
+from codincod.execution.local import LocalExecutor, probe_isolation
 from codincod.execution.piston import PistonExecutor
 
 log = logging.getLogger("codincod.execution")
@@ -26,9 +27,17 @@ def announce(settings: Settings) -> None:
         log.info("running code on Piston at %s", settings.piston_url)
     else:
         log.warning(
-            "no Piston URL configured: code runs in the embedded Python runner, meant for "
-            "trusted single-user installs (set CODINCOD_PISTON_URL for anything else)"
+            "no Piston URL configured: code runs in the embedded Python runner (set "
+            "CODINCOD_PISTON_URL for an install that strangers use); its sandbox here: %s",
+            probe_isolation(sys.executable).describe(),
         )
+
+
+def describe(executor: Executor) -> dict[str, object]:
+    """Where code runs, for the readiness check."""
+    if isinstance(executor, LocalExecutor):
+        return {"kind": "embedded", "isolation": executor.isolation.layers()}
+    return {"kind": "piston"}
 
 
 def executor_for(settings: Settings) -> Executor:

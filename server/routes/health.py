@@ -4,6 +4,7 @@ from sanic import Blueprint, Request
 from sanic.response import HTTPResponse
 
 from codincod import db
+from codincod.execution.setup import describe
 from server.wire import reply
 
 bp = Blueprint("health", url_prefix="/api/v1/health", strict_slashes=False)
@@ -23,4 +24,6 @@ async def readiness(request: Request) -> HTTPResponse:
     except Exception as error:  # any failure to reach the database means "not ready"
         body = {"status": "unavailable", "database": "unreachable", "error": type(error).__name__}
         return reply(body, 503)
-    return reply({"status": "OK", "database": "OK"})
+    executor = getattr(request.app.ctx, "executor", None)
+    runner = describe(executor) if executor is not None else None
+    return reply({"status": "OK", "database": "OK", "executor": runner})

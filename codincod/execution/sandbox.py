@@ -1,0 +1,279 @@
+"""The embedded runner's launcher: started by the server for each run, it walls the program in,
+then runs it. Standard library only, and run as a script (``python -I -S sandbox.py CONFIG``),
+so that nothing of the server's process is in it.
+
+In order:
+
+1. every inherited descriptor but stdin, stdout and stderr is closed (uvloop's subprocess
+   launch passes the server's on, its listening socket and database connections included);
+2. the code is read from a file only root can read, and that file is removed;
+3. where the host allows, new namespaces: mount (private ``/proc``, ``/tmp``, ``/var/tmp``,
+   ``/dev/shm``, ``/run``), PID (the run sees only its own processes, and all of them die with
+   the run), network (no interfaces: no server port, no database) and IPC; a user namespace when
+   not started as root;
+4. the program runs as the run's own uid (when root), with resource limits, in a working folder
+   that only it can read, with an empty environment.
+
+The launcher reports how the program ended by ending the same way (exit code or signal), so the
+server reads it as if it had started the program itself. ``--probe`` instead prints which
+layers this host allows, as JSON.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+import resource
+import shutil
+import signal
+import sys
+import tempfile
+
+CLONE_NEWNS = 0x00020000
+CLONE_NEWUTS = 0x04000000
+CLONE_NEWIPC = 0x08000000
+CLONE_NEWUSER = 0x10000000
+CLONE_NEWPID = 0x20000000
+CLONE_NEWNET = 0x40000000
+MS_NOSUID, MS_NODEV, MS_NOEXEC = 2, 4, 8
+MS_REC, MS_PRIVATE = 0x4000, 1 << 18
+PR_SET_PDEATHSIG = 1
+PRIVATE_MOUNTS = ("/tmp", "/var/tmp", "/dev/shm", "/run")
+WORKDIR = "/tmp/run"
+
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
+def _check(result: int, what: str) -> None:
+    if result != 0:
+        errno = ctypes.get_errno()
+        raise OSError(errno, f"{what}: {os.strerror(errno)}")
+
+
+def close_inherited() -> None:
+    """Close every descriptor above 2, whatever opened it."""
+    for name in os.listdir("/proc/self/fd"):
+        fd = int(name)
+        if fd > 2:
+            try:
+                os.close(fd)
+            except OSError:
+                pass  # the descriptor of the listing itself, already closed
+
+
+def unshare(flags: int) -> None:
+    _check(_libc.unshare(flags), "unshare")
+
+
+def mount(source: str, target: str, fstype: str | None, flags: int, data: str | None) -> None:
+    _check(
+        _libc.mount(
+            source.encode(),
+            target.encode(),
+            fstype.encode() if fstype else None,
+            ctypes.c_ulong(flags),
+            data.encode() if data else None,
+        ),
+        f"mount {target}",
+    )
+
+
+def map_own_user() -> None:
+    """In a new user namespace, map our uid and gid onto themselves."""
+    uid, gid = os.getuid(), os.getgid()
+    with open("/proc/self/setgroups", "w") as handle:
+        handle.write("deny")
+    with open("/proc/self/uid_map", "w") as handle:
+        handle.write(f"{uid} {uid} 1")
+    with open("/proc/self/gid_map", "w") as handle:
+        handle.write(f"{gid} {gid} 1")
+
+
+def namespace_flags(as_root: bool) -> int:
+    flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS
+    return flags if as_root else flags | CLONE_NEWUSER
+
+
+def enter_namespaces(as_root: bool) -> None:
+    unshare(namespace_flags(as_root))
+    if not as_root:
+        map_own_user()
+
+
+def private_filesystems(tmpfs_bytes: int) -> None:
+    """In the new mount namespace (we are its PID 1): our own /proc and empty scratch spaces."""
+    mount("none", "/", None, MS_REC | MS_PRIVATE, None)
+    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, None)
+    for target in PRIVATE_MOUNTS:
+        if os.path.isdir(target):
+            mode = "0755" if target == "/run" else "1777"
+            options = f"size={tmpfs_bytes},mode={mode}"
+            mount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV, options)
+
+
+def write_program(code: bytes, uid: int | None) -> str:
+    os.makedirs(WORKDIR, mode=0o700)
+    main = os.path.join(WORKDIR, "main.py")
+    with open(main, "wb") as handle:
+        handle.write(code)
+    if uid is not None:
+        os.chown(WORKDIR, uid, uid)
+        os.chown(main, uid, uid)
+    return main
+
+
+def limit_and_drop(config: dict) -> None:
+    """In the program's process, just before exec."""
+    cpu = config["cpu_seconds"]
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+    resource.setrlimit(resource.RLIMIT_AS, (config["memory_bytes"],) * 2)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (config["file_bytes"],) * 2)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (64, 64))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    uid = config.get("uid")
+    if uid is not None:
+        # Root ignores RLIMIT_NPROC; the run's own uid makes it hold, for this run alone.
+        os.setgroups([])
+        os.setgid(uid)
+        os.setuid(uid)
+    resource.setrlimit(resource.RLIMIT_NPROC, (config["processes"],) * 2)
+
+
+def start_program(config: dict, main: str) -> int:
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.chdir(os.path.dirname(main))
+            limit_and_drop(config)
+            python = config["python"]
+            os.execve(python, [python, "-I", "-B", main], {})
+        except BaseException as error:  # noqa: BLE001 - the child must never return
+            os.write(2, f"the runner could not start the program: {error}\n".encode())
+        os._exit(127)
+    return pid
+
+
+def wait_for(program: int) -> int:
+    """Reap every child until the program itself ends; its wait status."""
+    while True:
+        pid, status = os.waitpid(-1, 0)
+        if pid == program:
+            return status
+
+
+def report(status: int, channel: int) -> None:
+    os.write(channel, str(status).encode())
+
+
+def run_as_init(config: dict, code: bytes, channel: int) -> None:
+    """PID 1 of the run's namespace. When it ends, the kernel kills what else is left."""
+    _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    private_filesystems(config["tmpfs_bytes"])
+    main = write_program(code, config.get("uid"))
+    report(wait_for(start_program(config, main)), channel)
+    os._exit(0)
+
+
+def end_like(status: int) -> None:
+    """End the launcher the way the program ended."""
+    if os.WIFSIGNALED(status):
+        sig = os.WTERMSIG(status)
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        if sig not in (signal.SIGKILL, signal.SIGSTOP):  # those two cannot be handled anyway
+            signal.signal(sig, signal.SIG_DFL)
+        os.kill(os.getpid(), sig)
+    os._exit(os.WEXITSTATUS(status) if os.WIFEXITED(status) else 1)
+
+
+def run_isolated(config: dict, code: bytes) -> None:
+    enter_namespaces(os.geteuid() == 0)
+    reader, writer = os.pipe()
+    init = os.fork()
+    if init == 0:
+        os.close(reader)
+        try:
+            run_as_init(config, code, writer)
+        except BaseException as error:  # noqa: BLE001
+            os.write(2, f"the runner could not set up the sandbox: {error}\n".encode())
+        os._exit(127)
+    os.close(writer)
+    os.waitpid(init, 0)
+    status = os.read(reader, 32)
+    end_like(int(status) if status else 127 << 8)
+
+
+def run_plain(config: dict, code: bytes) -> None:
+    """No namespaces here: limits, the run's uid and a private folder only."""
+    folder = tempfile.mkdtemp(prefix="codincod-run-")
+    main = os.path.join(folder, "main.py")
+    with open(main, "wb") as handle:
+        handle.write(code)
+    uid = config.get("uid")
+    if uid is not None:
+        os.chown(folder, uid, uid)
+        os.chown(main, uid, uid)
+    kill_all_of(uid)  # what an earlier run of this uid may have left
+    status = wait_for(start_program(config, main))
+    kill_all_of(uid)
+    shutil.rmtree(folder, ignore_errors=True)
+    end_like(status)
+
+
+def kill_all_of(uid: int | None) -> None:
+    """Kill every process of ``uid``: a process of that uid sending SIGKILL to -1 does it."""
+    if uid is None:
+        return
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.setgroups([])
+            os.setgid(uid)
+            os.setuid(uid)
+            os.kill(-1, signal.SIGKILL)  # Linux spares the sender
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)
+
+
+def probe() -> dict:
+    """Which layers this host allows, tried for real in a throwaway child."""
+    as_root = os.geteuid() == 0
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(reader)
+        try:
+            enter_namespaces(as_root)
+            inner = os.fork()
+            if inner == 0:
+                private_filesystems(1024 * 1024)
+                os._exit(0)
+            _, status = os.waitpid(inner, 0)
+            os.write(writer, b"1" if status == 0 else b"0")
+        except OSError:
+            os.write(writer, b"0")
+        os._exit(0)
+    os.close(writer)
+    os.waitpid(pid, 0)
+    namespaces = os.read(reader, 1) == b"1"
+    return {"namespaces": namespaces, "root": as_root}
+
+
+def main() -> None:
+    close_inherited()
+    if sys.argv[1:] == ["--probe"]:
+        print(json.dumps(probe()))
+        return
+    config = json.loads(sys.argv[1])
+    with open(config["code_path"], "rb") as handle:
+        code = handle.read()
+    os.unlink(config["code_path"])
+    if config["namespaces"]:
+        run_isolated(config, code)
+    else:
+        run_plain(config, code)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,206 @@
+"""The embedded runner against hostile code, sent as a player would: ``POST /api/v1/execute`` on
+a real server (under uvloop, whose subprocess launch passes descriptors on). Each test is one
+attack: the program tries it and prints what it got."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from codincod.execution.uidpool import DEFAULT_BASE, DEFAULT_SIZE
+from tests.support import ServerProcess, client, register
+
+TIME_LIMIT_S = 2
+ISOLATED = os.geteuid() == 0  # the namespaces and the uid pool need root here
+
+
+@pytest.fixture(scope="module")
+def runner_server(env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator:
+    extra = {"CODINCOD_RUN_TIMEOUT_MS": str(TIME_LIMIT_S * 1000)}
+    process = ServerProcess({**env, **extra}, tmp_path_factory.mktemp("logs") / "runner.log")
+    process.start()
+    yield process
+    process.stop()
+
+
+async def run(http: httpx.AsyncClient, token: str, code: str) -> dict:
+    body = {"code": code, "language": "python", "testInput": "", "testOutput": "ok"}
+    response = await http.post(
+        "/api/v1/execute", json=body, headers={"Authorization": f"Bearer {token}"}
+    )
+    assert response.status_code == 200, response.text
+    return response.json()["run"]
+
+
+def run_processes() -> list[int]:
+    """Processes on the host that run as one of the runner's uids."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                uid = entry.stat().st_uid
+            except FileNotFoundError:
+                continue
+            if DEFAULT_BASE <= uid < DEFAULT_BASE + DEFAULT_SIZE:
+                found.append(int(entry.name))
+    return found
+
+
+HIJACK = """
+import os, socket
+stolen = []
+for fd in range(3, 1024):
+    try:
+        sock = socket.socket(fileno=fd)
+    except OSError:
+        continue
+    sock.setblocking(False)
+    try:
+        sock.accept()
+        stolen.append(("accepted", fd))
+    except BlockingIOError:
+        stolen.append(("listening", fd))
+    except OSError:
+        stolen.append(("socket", fd))
+    finally:
+        sock.detach()
+print("fds", sorted(os.listdir("/proc/self/fd")))
+print("stolen", stolen)
+"""
+
+
+async def test_the_program_gets_only_stdio(runner_server: ServerProcess) -> None:
+    async with client(runner_server.url) as http:
+        token = await register(http, "iso_hijack")
+        result = await run(http, token, HIJACK)
+    # 3 is the listing's own descriptor.
+    assert result["stdout"] == "fds ['0', '1', '2', '3']\nstolen []\n", result
+
+
+DETACH = """
+import os, sys, time
+if os.fork() == 0:
+    os.setsid()
+    if os.fork() == 0:
+        time.sleep(40)  # holds stdout and stderr open
+    os._exit(0)
+print("parent done")
+"""
+
+DETACH_AND_LOOP = """
+import os
+if os.fork() == 0:
+    os.setsid()
+    while True:
+        pass
+print("parent done")
+"""
+
+
+async def test_a_detached_child_neither_delays_the_run_nor_survives_it(
+    runner_server: ServerProcess,
+) -> None:
+    async with client(runner_server.url) as http:
+        token = await register(http, "iso_detach")
+        started = time.monotonic()
+        result = await run(http, token, DETACH)
+        assert time.monotonic() - started < TIME_LIMIT_S + 1
+        assert result["stdout"] == "parent done\n" and result["code"] == 0
+        result = await run(http, token, DETACH_AND_LOOP)
+        assert result["stdout"] == "parent done\n"
+    await asyncio.sleep(0.2)
+    assert run_processes() == []
+
+
+async def test_detached_runs_do_not_hold_up_other_users(runner_server: ServerProcess) -> None:
+    async with client(runner_server.url) as http:
+        attacker, other = await register(http, "iso_hog"), await register(http, "iso_other")
+        hogs = [asyncio.ensure_future(run(http, attacker, DETACH)) for _ in range(4)]
+        await asyncio.sleep(0.05)
+        started = time.monotonic()
+        result = await run(http, other, "print('ok')")
+        waited = time.monotonic() - started
+        await asyncio.gather(*hogs)
+    assert result["stdout"] == "ok\n"
+    assert waited < 2, f"another user's run waited {waited:.1f}s"
+
+
+SECRET_HOLDER = """
+import time
+SECRET = "s3cr3t-" + "of-the-other-player"
+open("/tmp/left-behind", "w").write(SECRET)
+time.sleep(1.5)
+print("held")
+"""
+
+SNOOP = """
+import glob, os
+seen = []
+for path in glob.glob("/proc/[0-9]*/cmdline") + glob.glob("/proc/[0-9]*/cwd/*.py"):
+    try:
+        seen.append(open(path, "rb").read())
+    except OSError:
+        pass
+for pattern in ("/tmp/**", "/var/tmp/**", "/dev/shm/**", "/tmp/codincod-run-*/*"):
+    for path in glob.glob(pattern, recursive=True):
+        try:
+            seen.append(open(path, "rb").read())
+        except OSError:
+            pass
+marker = ("of-the-" + "other-player").encode()  # not spelled out: this file is read too
+print("found" if any(marker in blob for blob in seen) else "nothing")
+print("pids", sorted(int(p) for p in os.listdir("/proc") if p.isdigit()))
+"""
+
+
+@pytest.mark.skipif(not ISOLATED, reason="a private /proc and /tmp need root here")
+async def test_runs_cannot_see_each_other(runner_server: ServerProcess) -> None:
+    async with client(runner_server.url) as http:
+        holder, snoop = await register(http, "iso_holder"), await register(http, "iso_snoop")
+        held = asyncio.ensure_future(run(http, holder, SECRET_HOLDER))
+        await asyncio.sleep(0.6)
+        seen = await run(http, snoop, SNOOP)
+        assert (await held)["stdout"] == "held\n"
+        after = await run(http, snoop, SNOOP)
+    assert seen["stdout"] == "nothing\npids [1, 2]\n", seen
+    assert after["stdout"].startswith("nothing\n")
+    assert not Path("/tmp/left-behind").exists()
+
+
+CONNECT = """
+import socket
+for port in ({port}, 5432):
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        print(port, "open")
+    except OSError as error:
+        print(port, "refused", error.errno)
+import os
+print("unix", os.path.exists("/run/postgresql/.s.PGSQL.5432"))
+"""
+
+
+@pytest.mark.skipif(not ISOLATED, reason="a network namespace needs root here")
+async def test_the_program_has_no_network(runner_server: ServerProcess) -> None:
+    async with client(runner_server.url) as http:
+        token = await register(http, "iso_net")
+        result = await run(http, token, CONNECT.format(port=runner_server.port))
+    lines = result["stdout"].splitlines()
+    assert lines[0].startswith(f"{runner_server.port} refused"), result
+    assert lines[1].startswith("5432 refused") and lines[2] == "unix False"
+
+
+async def test_the_runner_reports_its_layers(runner_server: ServerProcess) -> None:
+    async with client(runner_server.url) as http:
+        ready = (await http.get("/api/v1/health/ready")).json()
+    layers = ready["executor"]["isolation"]
+    assert ready["executor"]["kind"] == "embedded"
+    assert layers["inherited descriptors closed"] is True
+    assert layers["network namespace (no network)"] is ISOLATED
+    assert "sandbox here: active: inherited descriptors closed" in runner_server.log()
