@@ -151,6 +151,14 @@ class Settings(BaseSettings):
         validation_alias=_env("CODINCOD_MAX_BODY_BYTES"),
         description="Largest request body accepted (413 beyond).",
     )
+    request_timeout_seconds: int = Field(
+        default=30,
+        ge=1,
+        le=600,
+        validation_alias=_env("CODINCOD_REQUEST_TIMEOUT_SECONDS"),
+        description="Time a request's headers and body may take to arrive, from their first "
+        "byte (a client that trickles them is cut off).",
+    )
     trusted_proxies: Annotated[list[str], NoDecode] = Field(
         default_factory=lambda: ["127.0.0.1/32", "::1/128"],
         validation_alias=_env("CODINCOD_TRUSTED_PROXIES"),
@@ -166,6 +174,13 @@ class Settings(BaseSettings):
         ge=1,
         validation_alias=_env("CODINCOD_RATE_LIMIT_PER_MINUTE"),
         description="Requests per minute allowed to one client address, on every route.",
+    )
+    register_unaddressed_per_15_minutes: int = Field(
+        default=30,
+        ge=1,
+        validation_alias=_env("CODINCOD_REGISTER_UNADDRESSED_PER_15_MINUTES"),
+        description="Registrations per 15 minutes shared by every caller without a client "
+        "address (the frontend's own server, which registers for browsers).",
     )
     cache_enabled: bool = Field(
         default=True,

@@ -134,3 +134,10 @@ async def fetch_one(query: str, params: Sequence[Any] = ()) -> dict[str, Any] | 
 
 async def ping() -> None:
     await connection().execute_query("SELECT 1")
+
+
+async def lock_name(transaction: Any, name: str) -> None:
+    """Serialise the transactions that name the same thing (e.g. a new username), until the
+    transaction ends. SQLite already runs one write transaction at a time."""
+    if dialect() == "postgres":
+        await transaction.execute_query("SELECT pg_advisory_xact_lock(hashtext($1))", [name])

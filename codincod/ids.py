@@ -13,7 +13,7 @@ import re
 import threading
 import time
 
-_ID_PATTERN = re.compile(r"^[0-9a-f]{24}$")
+_ID_PATTERN = re.compile(r"[0-9a-f]{24}")
 _process_random = os.urandom(5)
 _counter = itertools.count(int.from_bytes(os.urandom(3), "big"))
 _lock = threading.Lock()
@@ -29,7 +29,7 @@ def new_id() -> str:
 
 def is_valid_id(value: object) -> bool:
     """True for a 24-hex id, lowercase or uppercase (ObjectId.isValid accepts both)."""
-    return isinstance(value, str) and _ID_PATTERN.match(value.lower()) is not None
+    return isinstance(value, str) and _ID_PATTERN.fullmatch(value.lower()) is not None
 
 
 def _reseed_after_fork() -> None:

@@ -40,6 +40,7 @@ BLUEPRINTS = (
 
 def _configure(app: Sanic, settings: Settings) -> None:
     app.config.REQUEST_MAX_SIZE = settings.max_body_bytes
+    app.config.REQUEST_TIMEOUT = settings.request_timeout_seconds
     app.config.FALLBACK_ERROR_FORMAT = "json"
     app.config.CORS_ORIGINS = settings.frontend_url
     app.config.CORS_SUPPORTS_CREDENTIALS = True

@@ -5,17 +5,21 @@ A 500 means a bug; it is logged with its request id and says nothing of its inte
 from __future__ import annotations
 
 import logging
+from http import HTTPStatus
 from typing import Any
 
+from asyncpg import CannotConnectNowError, ConnectionDoesNotExistError, PostgresConnectionError
+from asyncpg import InterfaceError as PgInterfaceError
 from sanic import Request
 from sanic.exceptions import SanicException
 from sanic.response import HTTPResponse
-from tortoise.exceptions import DBConnectionError, IntegrityError, OperationalError
+from tortoise.exceptions import DBConnectionError, IntegrityError
 
 from codincod.errors import Banned, DomainError, RateLimited
 from server.wire import reply
 
 log = logging.getLogger("codincod.server")
+_STATUSES = {status.value for status in HTTPStatus}
 
 
 def domain_error_body(error: DomainError) -> dict[str, Any]:
@@ -38,6 +42,11 @@ def _sanic_error(request: Request, error: SanicException) -> HTTPResponse:
     if status == 405:
         message = f"Method {request.method} is not allowed on {request.path}"
         return reply({"message": message, "error": "Method Not Allowed", "statusCode": 405}, 405)
+    if status == 413 and "header" in str(error).lower():
+        limit = request.app.config.REQUEST_MAX_HEADER_SIZE
+        message = f"Request headers are larger than the limit of {limit} bytes"
+        body = {"message": message, "error": "Request Header Fields Too Large", "statusCode": 431}
+        return reply(body, 431)
     if status == 413:
         limit = request.app.config.REQUEST_MAX_SIZE
         message = f"Request body is larger than the limit of {limit} bytes"
@@ -45,7 +54,8 @@ def _sanic_error(request: Request, error: SanicException) -> HTTPResponse:
     if status >= 500:
         return _internal(request, error)
     message = str(error) or "Bad request"
-    return reply({"message": message, "error": "Bad Request", "statusCode": status}, status)
+    label = HTTPStatus(status).phrase if status in _STATUSES else "Bad Request"
+    return reply({"message": message, "error": label, "statusCode": status}, status)
 
 
 def _internal(request: Request, error: BaseException) -> HTTPResponse:
@@ -65,6 +75,30 @@ def _internal(request: Request, error: BaseException) -> HTTPResponse:
     return reply(body, 500)
 
 
+# What "the database cannot be reached" is: a failed or dropped connection, never a failed
+# query (Tortoise's OperationalError is also the parent of DoesNotExist and SQL errors).
+_CONNECTION_FAILURES = (
+    DBConnectionError,
+    ConnectionError,  # refused, reset, aborted, broken pipe
+    TimeoutError,
+    PostgresConnectionError,
+    CannotConnectNowError,
+    ConnectionDoesNotExistError,
+    PgInterfaceError,
+)
+
+
+def _is_connection_failure(error: BaseException) -> bool:
+    seen: BaseException | None = error
+    for _ in range(5):  # the driver's error may be wrapped by the ORM's
+        if seen is None:
+            return False
+        if isinstance(seen, _CONNECTION_FAILURES):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 def handle(request: Request, error: Exception) -> HTTPResponse:
     if isinstance(error, DomainError):
         headers = (
@@ -75,8 +109,15 @@ def handle(request: Request, error: Exception) -> HTTPResponse:
         return _sanic_error(request, error)
     if isinstance(error, IntegrityError):
         return reply({"error": "Conflict", "message": "This conflicts with existing data"}, 409)
-    if isinstance(error, (DBConnectionError, OperationalError, ConnectionError, OSError)):
-        log.warning("database unavailable during %s %s: %s", request.method, request.path, error)
+    if _is_connection_failure(error):
+        request_id = getattr(request.ctx, "request_id", "-")
+        log.warning(
+            "database unavailable during %s %s [rid=%s]: %r",
+            request.method,
+            request.path,
+            request_id,
+            error,
+        )
         body = {
             "error": "Service Unavailable",
             "message": "The database cannot be reached; try again shortly",

@@ -20,7 +20,6 @@ from codincod.validation import parse
 
 M = TypeVar("M", bound=BaseModel)
 COOKIE = "token"
-COOKIE_MAX_AGE = 7 * 24 * 3600
 
 
 def settings_of(request: Request) -> Settings:
@@ -40,14 +39,34 @@ def json_body(request: Request, *, allow_empty: bool = False) -> Any:
             return {}
         raise InvalidInput("Request body is empty; send a JSON object", title="Bad Request")
     try:
-        return orjson.loads(raw)
+        parsed = orjson.loads(raw)
     except orjson.JSONDecodeError as error:
         content_type = (request.content_type or "").split(";", 1)[0].strip().lower()
-        if content_type == "application/x-www-form-urlencoded":
-            return dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
-        raise InvalidInput(
-            f"Body is not valid JSON: {error.msg} at position {error.pos}", title="Bad Request"
-        ) from error
+        if content_type != "application/x-www-form-urlencoded":
+            raise InvalidInput(
+                f"Body is not valid JSON: {error.msg} at position {error.pos}", title="Bad Request"
+            ) from error
+        parsed = dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
+    refuse_nul(parsed)
+    return parsed
+
+
+def refuse_nul(value: Any, where: str = "body") -> None:
+    """PostgreSQL cannot store NUL in text, so no text may hold one, on any database."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise InvalidInput(
+                f"{where} contains a NUL character, which text cannot hold",
+                title="Bad Request",
+                details=[{"field": where, "message": "NUL characters are not allowed"}],
+            )
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            refuse_nul(key, where)
+            refuse_nul(item, f"{where}.{key}" if where != "body" else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            refuse_nul(item, f"{where}[{index}]")
 
 
 def body_as(request: Request, model: type[M], *, allow_empty: bool = False) -> M:
@@ -99,8 +118,15 @@ def session_token(request: Request) -> str | None:
     header = request.headers.get("authorization", "")
     scheme, _, value = header.partition(" ")
     if scheme.lower() == "bearer" and value.strip():
-        return value.strip()
-    return request.cookies.get(COOKIE) or None
+        return _plausible(value.strip())
+    return _plausible(request.cookies.get(COOKIE) or "")
+
+
+def _plausible(token: str) -> str | None:
+    """A token is printable ASCII of a sane length; anything else is no session at all."""
+    if 0 < len(token) <= 4096 and token.isascii() and token.isprintable():
+        return token
+    return None
 
 
 async def actor(request: Request) -> Actor:
@@ -145,7 +171,11 @@ def session_cookie(settings: Settings, token: str) -> str:
     # Written by hand: the frontend copies the text before the first "; " and splits it on "=",
     # so the value must be first, unquoted and free of "=" (a JWT is).
     return "; ".join(
-        [f"{COOKIE}={token}", f"Max-Age={COOKIE_MAX_AGE}", *_cookie_attributes(settings)]
+        [
+            f"{COOKIE}={token}",
+            f"Max-Age={settings.jwt_expiry_seconds}",
+            *_cookie_attributes(settings),
+        ]
     )
 
 

@@ -11,7 +11,7 @@ from sanic import Request, Sanic
 from sanic.response import HTTPResponse
 
 from codincod.bus import bus
-from codincod.errors import RateLimited
+from codincod.errors import InvalidInput, RateLimited
 from server.http import client_address, settings_of
 from server.ratelimit import Limit, RateLimiter, Verdict
 
@@ -25,6 +25,18 @@ def _rate_headers(verdict: Verdict) -> dict[str, str]:
         "x-ratelimit-remaining": str(verdict.remaining),
         "x-ratelimit-reset": str(verdict.reset_seconds),
     }
+
+
+UNADDRESSED = "(no client address)"
+
+
+def _refuse_nul_in_url(request: Request) -> None:
+    url = f"{request.path}?{request.query_string}".lower()
+    if "%00" in url or "\x00" in url:
+        raise InvalidInput(
+            "The address contains a NUL character, which no id, name or query can hold",
+            title="Bad Request",
+        )
 
 
 def enforce(request: Request, limit: Limit, key: str) -> None:
@@ -44,12 +56,19 @@ def enforce(request: Request, limit: Limit, key: str) -> None:
 
 async def on_request(request: Request) -> None:
     incoming = request.headers.get("x-request-id", "")
-    request.ctx.request_id = incoming if _REQUEST_ID.match(incoming) else os.urandom(8).hex()
+    request.ctx.request_id = incoming if _REQUEST_ID.fullmatch(incoming) else os.urandom(8).hex()
     request.ctx.started = time.perf_counter()
     request.ctx.client, request.ctx.client_known = client_address(request)
-    if request.method == "OPTIONS" or not request.ctx.client_known:
+    if request.method == "OPTIONS":
         return
+    _refuse_nul_in_url(request)
     settings = settings_of(request)
+    if not request.ctx.client_known:
+        # The frontend's server calls for every browser at once: one shared budget per route.
+        shared = getattr(request.route.ctx, "unaddressed_limit", None) if request.route else None
+        if shared is not None:
+            enforce(request, shared(settings), UNADDRESSED)
+        return
     per_client = Limit("global", settings.rate_limit_per_minute, 60)
     enforce(request, per_client, request.ctx.client)
     route_limit = getattr(request.route.ctx, "rate_limit", None) if request.route else None

@@ -1,14 +1,17 @@
 """Per-client request limits (fixed windows, in this process's memory).
 
 Limits key on the real client address (see ``server.http.client_address``). Calls whose client
-is unknown, the frontend's own server-side requests, are not limited by address; logins are
-also limited per account name so that password guessing is bounded either way.
+is unknown, the frontend's own server-side requests, have no address to key on: routes that
+must stay bounded for them (registration) share one budget among all of them. Logins are also
+limited per account name, for every caller, so that password guessing is bounded either way.
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+
+from codincod.config import Settings
 
 
 @dataclass(frozen=True)
@@ -19,6 +22,12 @@ class Limit:
 
 
 REGISTER = Limit("register", 3, 15 * 60)
+
+
+def register_unaddressed(settings: Settings) -> Limit:
+    return Limit("register-unaddressed", settings.register_unaddressed_per_15_minutes, 15 * 60)
+
+
 LOGIN = Limit("login", 5, 60)
 LOGIN_PER_ACCOUNT = Limit("login-account", 10, 60)
 VOTE = Limit("vote", 20, 60)

@@ -11,6 +11,7 @@ from sanic.worker.loader import AppLoader
 from codincod.config import Settings
 from codincod.execution.setup import announce
 from server.app import create_app
+from server.protocol import DeadlineProtocol
 
 log = logging.getLogger("codincod.server")
 
@@ -32,6 +33,7 @@ def serve(settings: Settings) -> None:
         single_process=single,
         access_log=False,
         motd=False,
+        protocol=DeadlineProtocol,
     )
     if single:
         # No worker manager: one process that serves itself (also what tests run).

@@ -95,6 +95,12 @@ async def _generate(url: str) -> None:
     await Tortoise.init(db_url=url, modules={"models": list(MODEL_MODULES)})
     try:
         await Tortoise.generate_schemas(safe=False)
+        from tortoise import connections
+
+        from codincod.moderation.models import EXTRA_SCHEMA
+
+        for statement in EXTRA_SCHEMA:
+            await connections.get("default").execute_script(statement)
     finally:
         await Tortoise.close_connections()
 

@@ -36,7 +36,9 @@ async def test_register_sets_the_cookie_the_frontend_copies(server) -> None:
     first = set_cookie.split("; ")[0]
     name, value = first.split("=")  # exactly one "=": the frontend splits on it
     assert name == "token" and value.count(".") == 2
-    assert "HttpOnly" in set_cookie and "Path=/" in set_cookie and "Max-Age=604800" in set_cookie
+    assert (
+        "HttpOnly" in set_cookie and "Path=/" in set_cookie and "Max-Age=86400" in set_cookie
+    )  # the token's lifetime
     user = await User.get(username="cookie_user")
     assert user.email == "cookie@example.com"
     assert hash_cost(user.password_hash) == TEST_BCRYPT_ROUNDS

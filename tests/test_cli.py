@@ -49,7 +49,7 @@ async def test_user_create_reads_the_password_from_stdin_and_set_role(env) -> No
     assert "created moderator cli_mod" in created.stdout
     assert "a password from stdin" not in created.stdout + created.stderr
     user = await User.get(username="cli_mod")
-    assert user.role == "moderator" and user.password_hash.startswith("$2")
+    assert user.role == "moderator" and user.password_hash.startswith("sha256+$2")
     demoted = run_cli(["user", "set-role", "cli_mod", "user"], env)
     assert demoted.returncode == 0 and "now a user" in demoted.stdout
     await user.refresh_from_db()

@@ -25,7 +25,7 @@ def check_username(value: str) -> str:
         raise ValueError("Username must be at least 3 characters long")
     if len(value) > USERNAME_MAX:
         raise ValueError("Username must be at most 20 characters long")
-    if not _USERNAME.match(value):
+    if not _USERNAME.fullmatch(value):
         raise ValueError("Username can only contain letters, numbers, hyphens, and underscores")
     return value
 
@@ -40,7 +40,7 @@ def is_valid_username(value: str) -> bool:
 
 def check_email(value: str) -> str:
     value = value.strip().lower()
-    if len(value) > EMAIL_MAX or not _EMAIL.match(value):
+    if len(value) > EMAIL_MAX or not _EMAIL.fullmatch(value):
         raise ValueError("Invalid email address")
     return value
 

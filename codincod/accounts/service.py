@@ -10,12 +10,19 @@ from datetime import datetime
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
 
 from codincod import db
 from codincod.accounts import passwords, tokens
 from codincod.accounts.authcache import SessionState, auth_cache
 from codincod.accounts.models import RevokedToken, User
-from codincod.accounts.schemas import Credentials, Registration, Role, is_valid_username
+from codincod.accounts.schemas import (
+    USERNAME_MAX,
+    Credentials,
+    Registration,
+    Role,
+    is_valid_username,
+)
 from codincod.config import Settings
 from codincod.errors import Banned, Conflict, InvalidInput, NotFound, Unauthenticated
 from codincod.moderation.bans import ActiveBan, effective_ban
@@ -42,17 +49,41 @@ class Actor:
 
 
 async def register(data: Registration, settings: Settings, role: Role = "user") -> User:
-    if await User.filter(username=data.username).exists():
-        raise Conflict("Username already exists")
-    if await User.filter(email=data.email).exists():
-        raise Conflict("Email already exists")
+    """A new account. Names are unique whatever their case (``Casey`` and ``casey`` are one
+    name); accounts imported with case-variants keep them."""
+    await _raise_if_taken(data.username, data.email)
     password_hash = await passwords.hash_password(data.password, settings.bcrypt_rounds)
     try:
-        return await User.create(
-            username=data.username, email=data.email, password_hash=password_hash, role=role
-        )
+        async with in_transaction() as connection:
+            await db.lock_name(connection, "username:" + data.username.lower())
+            await _raise_if_taken(data.username, data.email, connection)
+            return await User.create(
+                username=data.username,
+                email=data.email,
+                password_hash=password_hash,
+                role=role,
+                using_db=connection,
+            )
     except IntegrityError as error:  # a concurrent registration took the name or the email
         raise Conflict("Username or email already exists") from error
+
+
+async def _raise_if_taken(username: str, email: str, connection: Any = None) -> None:
+    if await User.filter(username__iexact=username).using_db(connection).exists():
+        raise Conflict("Username already exists")
+    if await User.filter(email=email).using_db(connection).exists():
+        raise Conflict("Email already exists")
+
+
+async def find_user(username: str) -> User | None:
+    """The user of this exact name, else the one user whose name equals it ignoring case."""
+    if len(username) > USERNAME_MAX:
+        return None  # no such name can exist
+    exact = await User.get_or_none(username=username)
+    if exact is not None:
+        return exact
+    variants = await User.filter(username__iexact=username).limit(2)
+    return variants[0] if len(variants) == 1 else None
 
 
 async def login(data: Credentials, settings: Settings) -> User:
@@ -61,7 +92,7 @@ async def login(data: Credentials, settings: Settings) -> User:
     if "@" in identifier:
         user = await User.get_or_none(email=identifier.lower())
     else:
-        user = await User.get_or_none(username=identifier)
+        user = await find_user(identifier)
     valid = await passwords.check_password(data.password, user.password_hash if user else None)
     if user is None or not valid:
         raise Unauthenticated(INVALID_CREDENTIALS)
@@ -186,7 +217,7 @@ def _db_datetime(value: datetime) -> Any:
 async def find_by_username(username: str) -> User:
     if not is_valid_username(username):
         raise InvalidInput("username is invalid")
-    user = await User.get_or_none(username=username)
+    user = await find_user(username)
     if user is None:
         raise NotFound("User couldn't be found")
     return user
@@ -195,7 +226,7 @@ async def find_by_username(username: str) -> User:
 async def is_username_available(username: str) -> bool:
     if not is_valid_username(username):
         raise InvalidInput("username is invalid")
-    return not await User.filter(username=username).exists()
+    return not await User.filter(username__iexact=username).exists()
 
 
 async def set_role(username: str, role: Role) -> User:

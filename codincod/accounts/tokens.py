@@ -14,6 +14,7 @@ from codincod.ids import is_valid_id
 from codincod.timeutil import utcnow
 
 ALGORITHM = "HS256"
+_LATEST_EXPIRY = 253_402_300_799  # 9999-12-31T23:59:59Z
 
 
 @dataclass(frozen=True)
@@ -77,13 +78,16 @@ def _verify(token: str, secret: str) -> Claims:
         raise Unauthenticated("Authorization token expired", title="Unauthorized") from error
     except jwt.PyJWTError as error:
         raise Unauthenticated("Authorization token is invalid", title="Unauthorized") from error
-    user_id = payload.get("userId")
+    user_id, expires = payload.get("userId"), payload.get("exp")
     if not is_valid_id(user_id) or payload.get("isAuthenticated") is not True:
+        raise Unauthenticated("Authorization token is invalid", title="Unauthorized")
+    # An expiry past what a date can hold (year 9999) is forged or broken: not a session.
+    if not isinstance(expires, int | float) or not 0 < expires < _LATEST_EXPIRY:
         raise Unauthenticated("Authorization token is invalid", title="Unauthorized")
     return Claims(
         user_id=str(user_id).lower(),
         username=str(payload.get("username", "")),
         role=str(payload.get("role", "user")),
         token_id=token_id(token, payload),
-        expires_at=datetime.fromtimestamp(int(payload["exp"]), tz=utcnow().tzinfo),
+        expires_at=datetime.fromtimestamp(int(expires), tz=utcnow().tzinfo),
     )

@@ -70,13 +70,16 @@ async def reply(actor: Actor, comment_id: str, data: CommentCreate) -> CommentVi
 
 
 async def _create(actor: Actor, puzzle_id: str, parent_id: str | None, text: str) -> CommentView:
-    comment = await Comment.create(
-        author_id=actor.id,
-        puzzle_id=puzzle_id,
-        parent_id=parent_id,
-        text=text,
-        comment_type="comment-comment" if parent_id else "puzzle-comment",
-    )
+    try:
+        comment = await Comment.create(
+            author_id=actor.id,
+            puzzle_id=puzzle_id,
+            parent_id=parent_id,
+            text=text,
+            comment_type="comment-comment" if parent_id else "puzzle-comment",
+        )
+    except IntegrityError as error:  # the puzzle or the comment answered was deleted meanwhile
+        raise NotFound(NOT_FOUND if parent_id else "Puzzle not found") from error
     await comment.fetch_related("author")
     return CommentView(comment, [])
 
@@ -103,7 +106,11 @@ async def vote(actor: Actor, comment_id: str, data: VoteRequest) -> CommentView:
     comment = await _visible_comment(actor, comment_id)
     try:
         async with in_transaction() as connection:
-            await Comment.select_for_update().using_db(connection).get(id=comment.id)
+            locked = (
+                await Comment.select_for_update().using_db(connection).get_or_none(id=comment.id)
+            )
+            if locked is None:  # deleted since we looked
+                raise NotFound(NOT_FOUND)
             existing = await CommentVote.get_or_none(
                 comment_id=comment.id, user_id=actor.id
             ).using_db(connection)
@@ -117,7 +124,12 @@ async def vote(actor: Actor, comment_id: str, data: VoteRequest) -> CommentView:
                 existing.type = data.type
                 await existing.save(using_db=connection, update_fields=["type"])
             await connection.execute_query(db.sql(_RECOUNT), [comment.id])
-    except IntegrityError as error:  # the same user voting twice at the same instant
+    except IntegrityError as error:
+        if not await Comment.exists(id=comment.id):  # deleted while the vote was cast
+            raise NotFound(NOT_FOUND) from error
+        # the same user voting twice at the same instant
         raise Conflict("Your previous vote is still being counted; try again") from error
-    await comment.refresh_from_db(fields=["upvote", "downvote", "updated_at"])
-    return await _with_replies(comment)
+    counted = await Comment.get_or_none(id=comment.id)
+    if counted is None:
+        raise NotFound(NOT_FOUND)
+    return await _with_replies(counted)

@@ -21,6 +21,7 @@ layers this host allows, as JSON.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import json
 import os
@@ -56,10 +57,8 @@ def close_inherited() -> None:
     for name in os.listdir("/proc/self/fd"):
         fd = int(name)
         if fd > 2:
-            try:
+            with contextlib.suppress(OSError):  # the listing's own descriptor, closed by now
                 os.close(fd)
-            except OSError:
-                pass  # the descriptor of the listing itself, already closed
 
 
 def unshare(flags: int) -> None:
@@ -148,7 +147,7 @@ def start_program(config: dict, main: str) -> int:
             limit_and_drop(config)
             python = config["python"]
             os.execve(python, [python, "-I", "-B", main], {})
-        except BaseException as error:  # noqa: BLE001 - the child must never return
+        except BaseException as error:
             os.write(2, f"the runner could not start the program: {error}\n".encode())
         os._exit(127)
     return pid
@@ -194,7 +193,7 @@ def run_isolated(config: dict, code: bytes) -> None:
         os.close(reader)
         try:
             run_as_init(config, code, writer)
-        except BaseException as error:  # noqa: BLE001
+        except BaseException as error:
             os.write(2, f"the runner could not set up the sandbox: {error}\n".encode())
         os._exit(127)
     os.close(writer)

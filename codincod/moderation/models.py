@@ -33,6 +33,14 @@ class Report(Entity):
         )
 
 
+# Models cannot say "unique among pending rows"; the migration and the schema check add this.
+ONE_PENDING_REPORT = (
+    "CREATE UNIQUE INDEX reports_one_pending ON reports (reported_by_id, problem_type, target_id)"
+    " WHERE status = 'pending'"
+)
+EXTRA_SCHEMA = (ONE_PENDING_REPORT,)
+
+
 class UserBan(Entity):
     """A ban. The active one (``is_active``) is the user's current ban; temporary bans end at
     ``end_date`` by themselves."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from pydantic import Field
+from tortoise.exceptions import IntegrityError
 
 from codincod.accounts.models import User
 from codincod.accounts.schemas import ObjectId
@@ -13,6 +14,7 @@ from codincod.comments.models import Comment
 from codincod.errors import Conflict, NotFound
 from codincod.games.models import ChatMessage
 from codincod.moderation.models import Report
+from codincod.puzzles import rules
 from codincod.puzzles.models import Puzzle
 from codincod.validation import Schema
 
@@ -32,9 +34,26 @@ class ReportCreate(Schema):
     explanation: Annotated[str, Field(min_length=25, max_length=1024)]
 
 
+DUPLICATE = "You have already reported this; a moderator will look at it"
+
+
+async def _can_see(actor: Actor, problem_type: str, target_id: str) -> bool:
+    """Whether the reporter can see what they report: one cannot report, and so learn of,
+    somebody's draft."""
+    if problem_type == "puzzle":
+        puzzle = await Puzzle.get_or_none(id=target_id)
+        return puzzle is not None and rules.can_view(actor, puzzle.author_id, puzzle.visibility)  # type: ignore[attr-defined]
+    if problem_type == "comment":
+        comment = await Comment.get_or_none(id=target_id).prefetch_related("puzzle")
+        if comment is None:
+            return False
+        puzzle = comment.puzzle
+        return rules.can_view(actor, puzzle.author_id, puzzle.visibility)  # type: ignore[attr-defined]
+    return await TARGETS[problem_type].exists(id=target_id)
+
+
 async def create(actor: Actor, data: ReportCreate) -> Report:
-    model = TARGETS[data.problemType]
-    if not await model.exists(id=data.problematicIdentifier):
+    if not await _can_see(actor, data.problemType, data.problematicIdentifier):
         raise NotFound(MISSING[data.problemType])
     duplicate = await Report.exists(
         reported_by_id=actor.id,
@@ -43,10 +62,13 @@ async def create(actor: Actor, data: ReportCreate) -> Report:
         status="pending",
     )
     if duplicate:
-        raise Conflict("You have already reported this; a moderator will look at it")
-    return await Report.create(
-        problem_type=data.problemType,
-        target_id=data.problematicIdentifier,
-        reported_by_id=actor.id,
-        explanation=data.explanation.strip(),
-    )
+        raise Conflict(DUPLICATE)
+    try:
+        return await Report.create(
+            problem_type=data.problemType,
+            target_id=data.problematicIdentifier,
+            reported_by_id=actor.id,
+            explanation=data.explanation.strip(),
+        )
+    except IntegrityError as error:  # the same report sent twice at once: one row stands
+        raise Conflict(DUPLICATE) from error

@@ -28,5 +28,10 @@ def can_delete(actor: Actor, author_id: str, visibility: str) -> bool:
     return actor.id == author_id and visibility in DELETABLE_BY_AUTHOR
 
 
+def may_change_visibility(actor: Actor, current: str) -> bool:
+    """Once approved, a puzzle's visibility is the moderators' to change."""
+    return actor.is_moderator or current != "approved"
+
+
 def may_set_visibility(actor: Actor, visibility: str) -> bool:
     return actor.is_moderator or visibility in AUTHOR_VISIBILITIES

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 
 from tortoise.expressions import Q, RawSQL
@@ -174,18 +175,51 @@ async def update(
     puzzle = await _find(puzzle_id)
     if not rules.can_edit(actor, puzzle.author_id):  # type: ignore[attr-defined]
         raise Forbidden("Not authorized to edit this puzzle")
+    if change.visibility == puzzle.visibility:
+        change = change.model_copy(update={"visibility": None})  # the form resends it as it is
+    if change.visibility and not rules.may_change_visibility(actor, puzzle.visibility):
+        raise Forbidden(
+            "This puzzle is approved: ask a moderator to change its visibility.",
+            title="Approved puzzles are in the moderators' hands",
+        )
     if change.visibility and not rules.may_set_visibility(actor, change.visibility):
         raise Forbidden(
             "You cannot set your own puzzle to approved status. Submit it for review instead.",
             title="Only moderators can approve puzzles",
         )
     checking = change.visibility in selfcheck.CHECKED_VISIBILITIES
+    if puzzle.visibility == "approved" and not actor.is_moderator:
+        await _check_before_saving(puzzle, change, executor, limits)
     async with in_transaction():
         await _apply(puzzle, change, actor, "draft" if checking else change.visibility)
         if change.validators is not None:
             await _replace_validators(puzzle, change)
     report = await _self_check(puzzle, executor, limits) if checking else None
     return Updated(await view(actor, puzzle.id), report)
+
+
+async def _check_before_saving(
+    puzzle: Puzzle, change: PuzzleUpdate, executor: Executor, limits: Limits
+) -> None:
+    """An author's change to the tests or the solution of an approved puzzle must still pass
+    the self-check, or nothing is saved: players keep the version the moderators approved."""
+    if change.validators is None and change.solution is None:
+        return
+    candidate = copy.copy(puzzle)
+    if change.solution is not None:
+        candidate.solution_code = change.solution.code
+        candidate.solution_language_id = change.solution.programmingLanguage  # type: ignore[attr-defined]
+    if change.validators is not None:
+        validators = [Validator(input=item.input, output=item.output) for item in change.validators]
+    else:
+        validators = list(await Validator.filter(puzzle_id=puzzle.id).order_by("position"))
+    report = await selfcheck.check(candidate, validators, executor, limits)
+    if not report.passed:
+        raise InvalidInput(
+            f"Not saved: {report.reason} The approved version stays as it was.",
+            title="The reference solution must pass the changed puzzle",
+            details=report.failures,
+        )
 
 
 async def _self_check(puzzle: Puzzle, executor: Executor, limits: Limits) -> SelfCheck:

@@ -7,13 +7,13 @@ from codincod.accounts import service as accounts
 from codincod.accounts.schemas import Credentials, Registration
 from server.http import body_as, cleared_cookie, session_cookie, session_token, settings_of
 from server.middleware import enforce
-from server.ratelimit import LOGIN, LOGIN_PER_ACCOUNT, REGISTER
+from server.ratelimit import LOGIN, LOGIN_PER_ACCOUNT, REGISTER, register_unaddressed
 from server.wire import reply
 
 bp = Blueprint("auth", url_prefix="/api/v1", strict_slashes=False)
 
 
-@bp.post("/register", ctx_rate_limit=REGISTER)
+@bp.post("/register", ctx_rate_limit=REGISTER, ctx_unaddressed_limit=register_unaddressed)
 async def register(request: Request) -> HTTPResponse:
     """Create an account and start a session (``Set-Cookie: token=...``)."""
     settings = settings_of(request)
