@@ -31,8 +31,10 @@ def check_username(value: str) -> str:
 
 
 def is_valid_username(value: str) -> bool:
+    """A name as it is stored: what a body's field may pad with spaces, an address may not."""
     try:
-        check_username(value)
+        if check_username(value) != value:
+            return False
     except ValueError:
         return False
     return True
