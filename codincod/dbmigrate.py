@@ -52,7 +52,8 @@ def _command(settings: Settings) -> Command:
 async def _applied() -> list[str] | None:
     """Applied versions, or None when the database has never been migrated."""
     try:
-        return list(await Aerich.filter(app=APP).order_by("id").values_list("version", flat=True))
+        versions = await Aerich.filter(app=APP).order_by("id").values_list("version", flat=True)
+        return [str(version) for version in versions]
     except OperationalError:
         return None
 

@@ -7,6 +7,7 @@ the schema does not name.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -24,7 +25,7 @@ def _path(location: tuple[Any, ...]) -> str:
     return ".".join(str(part) for part in location)
 
 
-def _message(error: dict[str, Any]) -> str:
+def _message(error: Mapping[str, Any]) -> str:
     message = str(error.get("msg", "is invalid"))
     # pydantic prefixes custom ValueError messages; people should read only ours.
     return message.removeprefix("Value error, ")

@@ -8,7 +8,7 @@ import re
 import time
 
 from sanic import Request, Sanic
-from sanic.response import HTTPResponse
+from sanic.response import BaseHTTPResponse
 
 from codincod.bus import bus
 from codincod.errors import InvalidInput, RateLimited
@@ -79,7 +79,7 @@ async def on_request(request: Request) -> None:
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
-async def on_response(request: Request, response: HTTPResponse) -> None:
+async def on_response(request: Request, response: BaseHTTPResponse) -> None:
     if request.method in WRITES and bus.connected:
         # Read your own writes: the next request of this process sees what this one changed,
         # whatever its caches held (the change's notifications have arrived).

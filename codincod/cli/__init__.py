@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import click
 
@@ -186,14 +186,16 @@ def user_create(
 ) -> None:
     """Create an account. The password is prompted for (or read from stdin), never an argument."""
     from codincod.accounts import service
-    from codincod.accounts.schemas import Registration
+    from codincod.accounts.schemas import Registration, Role
     from codincod.validation import parse
 
     settings = _settings(ctx)
     password = _read_password(password_stdin)
     try:
         data = parse(Registration, {"username": username, "email": email, "password": password})
-        created = asyncio.run(_with_db(settings, lambda: service.register(data, settings, role)))
+        created = asyncio.run(
+            _with_db(settings, lambda: service.register(data, settings, cast(Role, role)))
+        )
     except Exception as error:
         _fail_on_domain_error(error)
     click.echo(f"created {created.role} {created.username} ({created.id})")

@@ -1,9 +1,16 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 from tortoise.models import Model
 
 from codincod.modelbase import Entity, created_at_field, id_field
+
+if TYPE_CHECKING:
+    from codincod.accounts.models import User
+    from codincod.puzzles.models import Puzzle
+
 
 COMMENT_TYPES = ("puzzle-comment", "comment-comment")
 VOTE_TYPES = ("upvote", "downvote")
@@ -16,13 +23,13 @@ class Comment(Entity):
     whole thread and a reply knows its puzzle without walking up.
     """
 
-    author = fields.ForeignKeyField(
+    author: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="comments", on_delete=fields.CASCADE
     )
-    puzzle = fields.ForeignKeyField(
+    puzzle: fields.ForeignKeyRelation[Puzzle] = fields.ForeignKeyField(
         "models.Puzzle", related_name="comments", on_delete=fields.CASCADE
     )
-    parent = fields.ForeignKeyField(
+    parent: fields.ForeignKeyNullableRelation[Comment] = fields.ForeignKeyField(
         "models.Comment", related_name="replies", null=True, on_delete=fields.CASCADE
     )
     text = fields.CharField(max_length=320)
@@ -38,10 +45,12 @@ class Comment(Entity):
 class CommentVote(Model):
     id = id_field()
     created_at = created_at_field()
-    comment = fields.ForeignKeyField(
+    comment: fields.ForeignKeyRelation[Comment] = fields.ForeignKeyField(
         "models.Comment", related_name="votes", on_delete=fields.CASCADE
     )
-    user = fields.ForeignKeyField("models.User", related_name="votes", on_delete=fields.CASCADE)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="votes", on_delete=fields.CASCADE
+    )
     type = fields.CharField(max_length=8)
 
     class Meta:

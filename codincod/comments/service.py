@@ -111,9 +111,11 @@ async def vote(actor: Actor, comment_id: str, data: VoteRequest) -> CommentView:
             )
             if locked is None:  # deleted since we looked
                 raise NotFound(NOT_FOUND)
-            existing = await CommentVote.get_or_none(
-                comment_id=comment.id, user_id=actor.id
-            ).using_db(connection)
+            existing = (
+                await CommentVote.filter(comment_id=comment.id, user_id=actor.id)
+                .using_db(connection)
+                .get_or_none()
+            )
             if existing is None:
                 await CommentVote.create(
                     comment_id=comment.id, user_id=actor.id, type=data.type, using_db=connection

@@ -50,7 +50,8 @@ def _parse_runtimes(body: Any) -> list[Runtime]:
             and isinstance(item.get("version"), str)
         ):
             raise _unavailable("Piston's runtime list holds an entry that is not a runtime")
-        aliases = item.get("aliases") if isinstance(item.get("aliases"), list) else []
+        listed = item.get("aliases")
+        aliases: list[Any] = listed if isinstance(listed, list) else []
         runtime = item.get("runtime") if isinstance(item.get("runtime"), str) else None
         runtimes.append(
             Runtime(item["language"], item["version"], tuple(map(str, aliases)), runtime)

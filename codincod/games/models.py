@@ -1,9 +1,17 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 from tortoise.models import Model
 
 from codincod.modelbase import Entity, created_at_field, id_field
+
+if TYPE_CHECKING:
+    from codincod.accounts.models import User
+    from codincod.puzzles.models import Puzzle
+    from codincod.submissions.models import Submission
+
 
 MODES = (
     "fastest",
@@ -23,10 +31,12 @@ GAME_STATUSES = ("waiting", "in_progress", "finished")
 class Game(Model):
     id = id_field()
     created_at = created_at_field()
-    owner = fields.ForeignKeyField(
+    owner: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="owned_games", on_delete=fields.CASCADE
     )
-    puzzle = fields.ForeignKeyField("models.Puzzle", related_name="games", on_delete=fields.CASCADE)
+    puzzle: fields.ForeignKeyRelation[Puzzle] = fields.ForeignKeyField(
+        "models.Puzzle", related_name="games", on_delete=fields.CASCADE
+    )
     mode = fields.CharField(max_length=16, default="fastest")
     visibility = fields.CharField(max_length=8, default="public")
     max_duration_seconds = fields.IntField(default=900)
@@ -44,8 +54,10 @@ class Game(Model):
 
 class GamePlayer(Model):
     id = id_field()
-    game = fields.ForeignKeyField("models.Game", related_name="players", on_delete=fields.CASCADE)
-    user = fields.ForeignKeyField(
+    game: fields.ForeignKeyRelation[Game] = fields.ForeignKeyField(
+        "models.Game", related_name="players", on_delete=fields.CASCADE
+    )
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="game_seats", on_delete=fields.CASCADE
     )
     position = fields.IntField(default=0)
@@ -61,13 +73,13 @@ class GameSubmission(Model):
 
     id = id_field()
     created_at = created_at_field()
-    game = fields.ForeignKeyField(
+    game: fields.ForeignKeyRelation[Game] = fields.ForeignKeyField(
         "models.Game", related_name="submissions", on_delete=fields.CASCADE
     )
-    user = fields.ForeignKeyField(
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="game_submissions", on_delete=fields.CASCADE
     )
-    submission = fields.ForeignKeyField(
+    submission: fields.ForeignKeyRelation[Submission] = fields.ForeignKeyField(
         "models.Submission", related_name="game_entries", on_delete=fields.CASCADE
     )
 
@@ -77,8 +89,10 @@ class GameSubmission(Model):
 
 
 class ChatMessage(Entity):
-    game = fields.ForeignKeyField("models.Game", related_name="chat", on_delete=fields.CASCADE)
-    user = fields.ForeignKeyField(
+    game: fields.ForeignKeyRelation[Game] = fields.ForeignKeyField(
+        "models.Game", related_name="chat", on_delete=fields.CASCADE
+    )
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="chat_messages", on_delete=fields.CASCADE
     )
     username = fields.CharField(max_length=20)

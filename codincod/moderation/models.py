@@ -1,9 +1,15 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 
 from codincod.modelbase import Entity
 from codincod.timeutil import utcnow
+
+if TYPE_CHECKING:
+    from codincod.accounts.models import User
+
 
 PROBLEM_TYPES = ("puzzle", "user", "comment", "game_chat")
 REPORT_STATUSES = ("pending", "resolved", "rejected")
@@ -15,12 +21,12 @@ class Report(Entity):
 
     problem_type = fields.CharField(max_length=16)
     target_id = fields.CharField(max_length=24)
-    reported_by = fields.ForeignKeyField(
+    reported_by: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="reports_made", on_delete=fields.CASCADE
     )
     explanation = fields.CharField(max_length=1024)
     status = fields.CharField(max_length=16, default="pending")
-    resolved_by = fields.ForeignKeyField(
+    resolved_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="reports_resolved", null=True, on_delete=fields.SET_NULL
     )
 
@@ -45,8 +51,10 @@ class UserBan(Entity):
     """A ban. The active one (``is_active``) is the user's current ban; temporary bans end at
     ``end_date`` by themselves."""
 
-    user = fields.ForeignKeyField("models.User", related_name="bans", on_delete=fields.CASCADE)
-    banned_by = fields.ForeignKeyField(
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="bans", on_delete=fields.CASCADE
+    )
+    banned_by: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="bans_issued", on_delete=fields.CASCADE
     )
     ban_type = fields.CharField(max_length=16)

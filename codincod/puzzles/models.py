@@ -1,8 +1,15 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 
 from codincod.modelbase import Entity
+
+if TYPE_CHECKING:
+    from codincod.accounts.models import User
+    from codincod.execution.models import ProgrammingLanguage
+
 
 DIFFICULTIES = ("beginner", "intermediate", "advanced", "expert")
 VISIBILITIES = ("draft", "ready", "review", "revise", "approved", "inactive", "archived")
@@ -22,17 +29,21 @@ class Puzzle(Entity):
     title = fields.CharField(max_length=128)
     statement = fields.TextField(null=True)
     constraints = fields.TextField(null=True)
-    author = fields.ForeignKeyField("models.User", related_name="puzzles", on_delete=fields.CASCADE)
+    author: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="puzzles", on_delete=fields.CASCADE
+    )
     difficulty = fields.CharField(max_length=16, default="intermediate")
     visibility = fields.CharField(max_length=16, default="draft")
     tags: fields.Field[list[str]] = fields.JSONField(default=list)
     moderation_feedback = fields.TextField(null=True)
     solution_code = fields.TextField(default="")
-    solution_language = fields.ForeignKeyField(
-        "models.ProgrammingLanguage",
-        related_name="solved_puzzles",
-        null=True,
-        on_delete=fields.SET_NULL,
+    solution_language: fields.ForeignKeyNullableRelation[ProgrammingLanguage] = (
+        fields.ForeignKeyField(
+            "models.ProgrammingLanguage",
+            related_name="solved_puzzles",
+            null=True,
+            on_delete=fields.SET_NULL,
+        )
     )
 
     class Meta:
@@ -43,7 +54,7 @@ class Puzzle(Entity):
 class Validator(Entity):
     """One test case. ``position`` keeps the order the author gave."""
 
-    puzzle = fields.ForeignKeyField(
+    puzzle: fields.ForeignKeyRelation[Puzzle] = fields.ForeignKeyField(
         "models.Puzzle", related_name="validators", on_delete=fields.CASCADE
     )
     position = fields.IntField()

@@ -208,7 +208,7 @@ async def _check_before_saving(
     candidate = copy.copy(puzzle)
     if change.solution is not None:
         candidate.solution_code = change.solution.code
-        candidate.solution_language_id = change.solution.programmingLanguage  # type: ignore[attr-defined]
+        candidate.solution_language_id = change.solution.programmingLanguage
     if change.validators is not None:
         validators = [Validator(input=item.input, output=item.output) for item in change.validators]
     else:
@@ -243,13 +243,13 @@ async def _apply(
     if visibility:
         puzzle.visibility = visibility
     if "moderationFeedback" in given and actor.is_moderator:
-        puzzle.moderation_feedback = change.moderationFeedback
+        puzzle.moderation_feedback = given["moderationFeedback"]
     if change.solution is not None:
         puzzle.solution_code = change.solution.code
         language_id = change.solution.programmingLanguage
         if language_id and not await ProgrammingLanguage.exists(id=language_id):
             raise InvalidInput("Unknown programming language for the solution")
-        puzzle.solution_language_id = language_id  # type: ignore[attr-defined]
+        puzzle.solution_language_id = language_id
     await puzzle.save()
 
 

@@ -1,17 +1,22 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 from tortoise.models import Model
 
 from codincod.modelbase import id_field
 from codincod.timeutil import utcnow
 
+if TYPE_CHECKING:
+    from codincod.accounts.models import User
+
 
 class UserModeMetrics(Model):
     """A player's record and Glicko-2 rating in one game mode."""
 
     id = id_field()
-    user = fields.ForeignKeyField(
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="mode_metrics", on_delete=fields.CASCADE
     )
     mode = fields.CharField(max_length=16)

@@ -1,9 +1,17 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 from tortoise.models import Model
 
 from codincod.modelbase import created_at_field, id_field
+
+if TYPE_CHECKING:
+    from codincod.accounts.models import User
+    from codincod.execution.models import ProgrammingLanguage
+    from codincod.puzzles.models import Puzzle
+
 
 RESULTS = ("success", "error", "unknown")
 
@@ -11,13 +19,13 @@ RESULTS = ("success", "error", "unknown")
 class Submission(Model):
     id = id_field()
     created_at = created_at_field()
-    puzzle = fields.ForeignKeyField(
+    puzzle: fields.ForeignKeyRelation[Puzzle] = fields.ForeignKeyField(
         "models.Puzzle", related_name="submissions", on_delete=fields.CASCADE
     )
-    user = fields.ForeignKeyField(
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="submissions", on_delete=fields.CASCADE
     )
-    programming_language = fields.ForeignKeyField(
+    programming_language: fields.ForeignKeyRelation[ProgrammingLanguage] = fields.ForeignKeyField(
         "models.ProgrammingLanguage", related_name="submissions", on_delete=fields.RESTRICT
     )
     code = fields.TextField()
