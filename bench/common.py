@@ -109,7 +109,7 @@ class Server:
         while time.monotonic() < deadline:
             try:
                 if httpx.get(self.url + self.health_path, timeout=1).status_code == 200:
-                    time.sleep(1.0)  # let every worker finish starting (G9)
+                    time.sleep(1.0)  # a SIGINT to a worker still starting can hang the manager
                     return self
             except httpx.HTTPError:
                 time.sleep(0.2)

@@ -12,25 +12,19 @@ and off (CODINCOD_CACHE_ENABLED=false).
 
 from __future__ import annotations
 
-import sys
+import argparse
+import asyncio
+import json
+import random
+import tempfile
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-# bench/http.py would shadow the standard library's ``http``: keep this folder last.
-_HERE = str(Path(__file__).resolve().parent)
-sys.path[:] = [entry for entry in sys.path if entry != _HERE] + [_HERE]
+import asyncpg
+import httpx
+from common import BenchDatabase, ceiling_server, codincod_server, wrk
 
-import argparse  # noqa: E402
-import asyncio  # noqa: E402
-import json  # noqa: E402
-import random  # noqa: E402
-import tempfile  # noqa: E402
-from datetime import UTC, datetime, timedelta  # noqa: E402
-
-import asyncpg  # noqa: E402
-import httpx  # noqa: E402
-from common import BenchDatabase, ceiling_server, codincod_server, wrk  # noqa: E402
-
-from codincod.ids import new_id  # noqa: E402
+from codincod.ids import new_id
 
 PUZZLES, COMMENTS, USERS, HOT_COMMENTS = 10_000, 100_000, 200, 50
 

@@ -14,22 +14,15 @@ server's handler time minus the time spent waiting for the executor, both from t
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
+import argparse
+import asyncio
+import os
+import statistics
+import time
 
-# bench/http.py would shadow the standard library's ``http``: keep this folder last.
-_HERE = str(Path(__file__).resolve().parent)
-sys.path[:] = [entry for entry in sys.path if entry != _HERE] + [_HERE]
-
-import argparse  # noqa: E402
-import asyncio  # noqa: E402
-import os  # noqa: E402
-import statistics  # noqa: E402
-import time  # noqa: E402
-
-import asyncpg  # noqa: E402
-import httpx  # noqa: E402
-from common import PYTHON, BenchDatabase, Server, codincod_server, free_port  # noqa: E402
+import asyncpg
+import httpx
+from common import PYTHON, BenchDatabase, Server, codincod_server, free_port
 
 SOLUTION = "print(sum(map(int, input().split())))"
 VALIDATORS = [{"input": f"{n} {n * 3}", "output": str(n * 4)} for n in range(10)]

@@ -11,7 +11,7 @@ from codincod import __version__, db
 from codincod.config import Settings
 from codincod.errors import DomainError
 from codincod.execution import languages
-from codincod.execution.setup import executor_for, run_limits
+from codincod.execution.choice import executor_for, run_limits
 from server import errors, middleware
 from server.logs import flush_buffered_logs, logging_config
 from server.routes import (

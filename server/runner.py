@@ -9,7 +9,7 @@ from sanic import Sanic
 from sanic.worker.loader import AppLoader
 
 from codincod.config import Settings
-from codincod.execution.setup import announce
+from codincod.execution.choice import announce
 from server.app import create_app
 from server.protocol import DeadlineProtocol
 

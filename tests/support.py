@@ -42,7 +42,8 @@ def run_cli(
 
 
 class ServerProcess:
-    """``codincod serve`` in its own session: Sanic may kill its process group (G8)."""
+    """``codincod serve`` in its own session: Sanic's worker manager SIGKILLs its
+    process group when a worker fails, which would take pytest with it."""
 
     def __init__(self, env: dict[str, str], log_file: Path, *args: str) -> None:
         self.port = free_port()

@@ -16,31 +16,6 @@ from codincod.accounts.service import Actor
 from codincod.errors import NotFound
 from codincod.validation import Schema
 
-EDITOR_FLAGS = (
-    "lineNumbers",
-    "highlightActiveLineGutter",
-    "highlightSpecialChars",
-    "history",
-    "foldGutter",
-    "drawSelection",
-    "dropCursor",
-    "allowMultipleSelections",
-    "indentOnInput",
-    "bracketMatching",
-    "closeBrackets",
-    "autocompletion",
-    "rectangularSelection",
-    "crosshairCursor",
-    "highlightActiveLine",
-    "highlightSelectionMatches",
-    "defaultKeymap",
-    "searchKeymap",
-    "foldKeymap",
-    "completionKeymap",
-    "lintKeymap",
-    "syntaxHighlighting",
-)
-
 
 class EditorChange(Schema):
     keymap: Literal["vim", "emacs", "vscode"] | None = None

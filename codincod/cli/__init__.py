@@ -228,7 +228,7 @@ def languages_sync(ctx: click.Context) -> None:
     """Add a language for every runtime of the executor (Piston if configured, else the
     embedded Python runner); existing languages keep their ids."""
     from codincod.execution import languages as catalogue
-    from codincod.execution.setup import executor_for
+    from codincod.execution.choice import executor_for
 
     settings = _settings(ctx)
     where = settings.piston_url or "the embedded Python runner"

@@ -1,4 +1,5 @@
-"""Whether a run answered a test, and what a set of runs adds up to (``rest.md`` §4.2).
+"""Whether a run answered a test, and what a set of runs adds up to (one result per test, then
+the submission's result and success rate).
 
 A test passes when the program ended normally and the expected output, trailing whitespace
 aside, equals its stdout, or its stdout and stderr together. A run that did not compile, crashed

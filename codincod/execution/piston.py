@@ -1,4 +1,4 @@
-"""The Piston v2 client (``piston.md``).
+"""The Piston v2 client (``POST /api/v2/execute``, ``GET /api/v2/runtimes``).
 
 One pooled HTTP client per process, a bound on executions in flight (Piston queues the rest
 in memory without limit, so we keep our own queue short and visible), and the runtime list

@@ -1,4 +1,4 @@
-"""How a game's submissions score and rank, per mode (``realtime.md`` §4, fixed).
+"""How a game's submissions score and rank, per mode (fastest, shortest, ...).
 
 Pure functions over plain values. Time runs from the game's start (Node counted the 15-second
 countdown too), code length is the submission's own, and attempts are counted for real. A

@@ -1,5 +1,5 @@
-"""The author's self-check (``rest.md`` §5.1, fixed): before a puzzle goes to the moderators'
-queue, its reference solution must pass every validator."""
+"""The author's self-check: before a puzzle goes to the moderators' queue, its reference solution
+must pass every validator (the Node server queued puzzles without running anything)."""
 
 from __future__ import annotations
 

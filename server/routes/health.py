@@ -4,7 +4,7 @@ from sanic import Blueprint, Request
 from sanic.response import HTTPResponse
 
 from codincod import db
-from codincod.execution.setup import describe
+from codincod.execution.choice import describe
 from server.wire import reply
 
 bp = Blueprint("health", url_prefix="/api/v1/health", strict_slashes=False)

@@ -1,7 +1,7 @@
 """HTTP benchmark (issue: foundation): health, /user/me and login on PostgreSQL, one and two
 workers, beside the machine's ceiling (a bare Sanic JSON route) and bcrypt's own rate.
 
-    .venv/bin/python bench/http.py [--seconds 10] [--bcrypt-rounds 12]
+    .venv/bin/python bench/accounts.py [--seconds 10] [--bcrypt-rounds 12]
 
 Needs wrk (apt-get install -y wrk) and PostgreSQL at CODINCOD_BENCH_POSTGRES_URL
 (default postgres@127.0.0.1:5432). Prints figures; it is not a test.
