@@ -27,6 +27,13 @@ from pydantic_settings import (
 JWT_SECRET_FILE = "jwt-secret"
 
 
+def _default_migrations_dir() -> Path:
+    """Inside the package when installed from a wheel, else the checkout's ``migrations/``."""
+    package = Path(__file__).resolve().parent
+    shipped = package / "_migrations"
+    return shipped if shipped.is_dir() else package.parent / "migrations"
+
+
 def _default_data_dir() -> Path:
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "codincod"
@@ -198,7 +205,7 @@ class Settings(BaseSettings):
         description="DEBUG, INFO, WARNING or ERROR.",
     )
     migrations_dir: Path = Field(
-        default_factory=lambda: Path(__file__).resolve().parent.parent / "migrations",
+        default_factory=_default_migrations_dir,
         validation_alias=_env("CODINCOD_MIGRATIONS_DIR"),
         description="Folder holding one aerich migration folder per dialect.",
     )
