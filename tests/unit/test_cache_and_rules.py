@@ -1,0 +1,89 @@
+"""The tagged cache's generation guard, puzzle rules and version order, with no database."""
+
+from __future__ import annotations
+
+import pytest
+
+from codincod.accounts.service import Actor
+from codincod.cache import TaggedCache
+from codincod.execution.languages import version_key
+from codincod.execution.local import Isolation
+from codincod.puzzles import rules
+
+
+def live_cache() -> TaggedCache[str]:
+    cache: TaggedCache[str] = TaggedCache(["channel"])
+    cache.enabled = True
+    return cache
+
+
+def test_a_value_read_before_a_change_is_not_stored_after_it() -> None:
+    cache = live_cache()
+    generation = cache.generation
+    cache.invalidate("puzzle:1")  # a change arrives while the value was being built
+    cache.put("page", "stale", ["puzzle:1"], generation)
+    assert cache.get("page") is None
+    cache.put("page", "fresh", ["puzzle:1"], cache.generation)
+    assert cache.get("page") == "fresh"
+
+
+def test_invalidating_a_tag_drops_only_its_entries() -> None:
+    cache = live_cache()
+    cache.put("a", "A", ["puzzle:1"], cache.generation)
+    cache.put("b", "B", ["puzzle:2"], cache.generation)
+    cache.invalidate("puzzle:1")
+    assert (cache.get("a"), cache.get("b")) == (None, "B")
+
+
+def test_a_cache_that_lost_its_events_holds_nothing() -> None:
+    cache = live_cache()
+    cache.put("a", "A", ["t"], cache.generation)
+    cache._on_connection(False)
+    assert cache.get("a") is None
+    cache.put("a", "A", ["t"], cache.generation)
+    assert cache.get("a") is None
+
+
+AUTHOR = Actor("a" * 24, "author", "user")
+OTHER = Actor("b" * 24, "other", "user")
+MODERATOR = Actor("c" * 24, "mod", "moderator")
+
+
+@pytest.mark.parametrize(
+    ("actor", "visibility", "can_view", "can_delete", "may_change"),
+    [
+        (AUTHOR, "draft", True, True, True),
+        (OTHER, "draft", False, False, True),
+        (None, "draft", False, None, None),
+        (None, "approved", True, None, None),
+        (OTHER, "approved", True, False, False),
+        (AUTHOR, "approved", True, False, False),  # approved: the moderators' to change
+        (MODERATOR, "approved", True, True, True),
+        (MODERATOR, "draft", True, True, True),
+    ],
+)
+def test_puzzle_rules(actor, visibility, can_view, can_delete, may_change) -> None:
+    assert rules.can_view(actor, AUTHOR.id, visibility) is can_view
+    if actor is not None:
+        assert rules.can_delete(actor, AUTHOR.id, visibility) is can_delete
+        assert rules.may_change_visibility(actor, visibility) is may_change
+
+
+def test_only_moderators_approve() -> None:
+    assert not rules.may_set_visibility(AUTHOR, "approved")
+    assert rules.may_set_visibility(MODERATOR, "approved")
+
+
+def test_versions_sort_as_numbers() -> None:
+    versions = ["3.9.4", "3.10.0", "3.10.0-rc1", "10.2.0", "3.12.1"]
+    assert sorted(versions, key=version_key)[-1] == "10.2.0"
+    assert version_key("3.10.0") > version_key("3.9.4")
+
+
+def test_the_sandbox_says_what_it_lacks() -> None:
+    plain = Isolation(namespaces=False, own_uid=False)
+    assert "not available here" in plain.describe() and "network namespace" in plain.describe()
+    assert not plain.layers()["every process of a run killed when it ends"]
+    full = Isolation(namespaces=True, own_uid=True)
+    assert full.layers()["network namespace (no network)"]
+    assert full.describe().startswith("active: inherited descriptors closed")
