@@ -11,6 +11,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import secrets
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -44,19 +45,20 @@ def _env(*names: str) -> AliasChoices:
 
 
 class Settings(BaseSettings):
-    """Everything an operator can set. Each field documents itself in ``codincod serve --help``
-    and in the README's configuration table."""
+    """Everything an operator can set. ``codincod config`` lists each field with its
+    description, default and current value; the README's configuration table says the same."""
 
-    model_config = SettingsConfigDict(extra="ignore", frozen=True, populate_by_name=True)
+    # CODINCOD_<FIELD> for every field; the fields the Node server also had list its names too.
+    model_config = SettingsConfigDict(
+        env_prefix="CODINCOD_", extra="ignore", frozen=True, populate_by_name=True
+    )
 
     data_dir: Path = Field(
         default_factory=_default_data_dir,
-        validation_alias=_env("CODINCOD_DATA_DIR"),
         description="Where the SQLite file and the generated JWT secret live.",
     )
     database_url: str | None = Field(
         default=None,
-        validation_alias=_env("CODINCOD_DATABASE_URL"),
         description="sqlite:///path or postgres://user:pass@host/db (default: SQLite in data_dir).",
     )
     host: str = Field(
@@ -75,7 +77,6 @@ class Settings(BaseSettings):
         default=1,
         ge=1,
         le=64,
-        validation_alias=_env("CODINCOD_WORKERS"),
         description="Worker processes (PostgreSQL only; SQLite always runs one).",
     )
     jwt_secret: str | None = Field(
@@ -87,7 +88,6 @@ class Settings(BaseSettings):
     jwt_expiry_seconds: int = Field(
         default=24 * 3600,
         ge=60,
-        validation_alias=_env("CODINCOD_JWT_EXPIRY_SECONDS"),
         description="Lifetime of a session token.",
     )
     frontend_url: str = Field(
@@ -114,7 +114,6 @@ class Settings(BaseSettings):
         default=16,
         ge=1,
         le=512,
-        validation_alias=_env("CODINCOD_EXECUTOR_CONCURRENCY"),
         description="Executions in flight per worker; more wait in line (the embedded runner "
         "also stays under the number of CPUs).",
     )
@@ -122,91 +121,76 @@ class Settings(BaseSettings):
         default=3000,
         ge=100,
         le=60_000,
-        validation_alias=_env("CODINCOD_RUN_TIMEOUT_MS"),
         description="Wall-clock and CPU limit of one run, in milliseconds.",
     )
     run_memory_mb: int = Field(
         default=256,
         ge=16,
         le=16_384,
-        validation_alias=_env("CODINCOD_RUN_MEMORY_MB"),
         description="Memory limit of one run, in MiB.",
     )
     piston_timeout_seconds: float | None = Field(
         default=None,
         gt=0,
-        validation_alias=_env("CODINCOD_PISTON_TIMEOUT_SECONDS"),
         description="Longest wait for one Piston answer; default: the run and compile limits "
         "plus 5 s.",
     )
     runtimes_ttl_seconds: int = Field(
         default=300,
         ge=1,
-        validation_alias=_env("CODINCOD_RUNTIMES_TTL_SECONDS"),
         description="How long Piston's runtime list is trusted before a background refresh.",
     )
     bcrypt_rounds: int = Field(
         default=12,
         ge=4,
         le=16,
-        validation_alias=_env("CODINCOD_BCRYPT_ROUNDS"),
         description="bcrypt cost for new password hashes; weaker hashes are upgraded on login.",
     )
     max_body_bytes: int = Field(
         default=1024 * 1024,
         ge=1024,
-        validation_alias=_env("CODINCOD_MAX_BODY_BYTES"),
         description="Largest request body accepted (413 beyond).",
     )
     request_timeout_seconds: int = Field(
         default=30,
         ge=1,
         le=600,
-        validation_alias=_env("CODINCOD_REQUEST_TIMEOUT_SECONDS"),
         description="Time a request's headers and body may take to arrive, from their first "
         "byte (a client that trickles them is cut off).",
     )
     trusted_proxies: Annotated[list[str], NoDecode] = Field(
         default_factory=lambda: ["127.0.0.1/32", "::1/128"],
-        validation_alias=_env("CODINCOD_TRUSTED_PROXIES"),
         description="Addresses/CIDRs whose X-Forwarded-For is believed (comma separated).",
     )
     rate_limit_enabled: bool = Field(
         default=True,
-        validation_alias=_env("CODINCOD_RATE_LIMIT_ENABLED"),
         description="Per-client request limits (off only for benchmarks).",
     )
     rate_limit_per_minute: int = Field(
         default=100,
         ge=1,
-        validation_alias=_env("CODINCOD_RATE_LIMIT_PER_MINUTE"),
         description="Requests per minute allowed to one client address, on every route.",
     )
     register_unaddressed_per_15_minutes: int = Field(
         default=30,
         ge=1,
-        validation_alias=_env("CODINCOD_REGISTER_UNADDRESSED_PER_15_MINUTES"),
         description="Registrations per 15 minutes shared by every caller without a client "
         "address (the frontend's own server, which registers for browsers).",
     )
     cache_enabled: bool = Field(
         default=True,
-        validation_alias=_env("CODINCOD_CACHE_ENABLED"),
         description="PostgreSQL only: per-process caches of sessions and public puzzle pages.",
     )
     access_log: bool = Field(
         default=True,
-        validation_alias=_env("CODINCOD_ACCESS_LOG"),
         description="One log line per request, with its request id.",
     )
     log_level: str = Field(
         default="INFO",
-        validation_alias=_env("CODINCOD_LOG_LEVEL"),
         description="DEBUG, INFO, WARNING or ERROR.",
     )
     migrations_dir: Path = Field(
         default_factory=_default_migrations_dir,
-        validation_alias=_env("CODINCOD_MIGRATIONS_DIR"),
         description="Folder holding one aerich migration folder per dialect.",
     )
 
@@ -242,9 +226,11 @@ class Settings(BaseSettings):
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
-        config_file = os.environ.get("CODINCOD_CONFIG")
+        config_file = settings_cls.model_config.get("toml_file") or os.environ.get(
+            "CODINCOD_CONFIG"
+        )
         if config_file:
-            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=Path(config_file)))
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=config_file))
         return tuple(sources)
 
     # --- derived values -------------------------------------------------------------------
@@ -307,7 +293,56 @@ def load_or_create_secret(data_dir: Path) -> str:
 
 def load_settings(config_file: str | None = None, **overrides: Any) -> Settings:
     """Build the settings at an entry point; ``config_file`` wins over ``CODINCOD_CONFIG``."""
-    if config_file:
-        os.environ["CODINCOD_CONFIG"] = config_file
+    path = config_file or os.environ.get("CODINCOD_CONFIG")
     values = {key: value for key, value in overrides.items() if value is not None}
-    return Settings(**values)
+    if not path:
+        return Settings(**values)
+    config = SettingsConfigDict(**{**Settings.model_config, "toml_file": Path(path)})
+    with_file = type("SettingsFromFile", (Settings,), {"model_config": config})
+    return with_file(**values)
+
+
+@dataclass(frozen=True)
+class SettingInfo:
+    name: str
+    environment: tuple[str, ...]
+    default: str
+    current: str
+    description: str
+
+
+_SECRET_FIELDS = frozenset({"jwt_secret"})
+
+
+def _shown(name: str, value: Any) -> str:
+    if value is None:
+        return "unset"
+    if name in _SECRET_FIELDS:
+        return "(set)"
+    if isinstance(value, list):
+        return ",".join(map(str, value))
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def environment_names(name: str) -> tuple[str, ...]:
+    alias = Settings.model_fields[name].validation_alias
+    if isinstance(alias, AliasChoices):
+        return tuple(str(choice) for choice in alias.choices)
+    return (f"CODINCOD_{name.upper()}",)
+
+
+def describe_settings(settings: Settings) -> list[SettingInfo]:
+    """Every setting: where it comes from, its default, its value now (secrets hidden)."""
+    described = []
+    for name, info in Settings.model_fields.items():
+        default = "computed" if info.default_factory is not None else _shown(name, info.default)
+        described.append(
+            SettingInfo(
+                name,
+                environment_names(name),
+                default,
+                _shown(name, getattr(settings, name)),
+                info.description or "",
+            )
+        )
+    return described

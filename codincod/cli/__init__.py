@@ -68,7 +68,7 @@ def main(ctx: click.Context, config: str | None) -> None:
 def serve(
     ctx: click.Context, host: str | None, port: int | None, workers: int | None, migrate: bool
 ) -> None:
-    """Start the HTTP + WebSocket server."""
+    """Start the HTTP + WebSocket server. Every setting it reads: `codincod config`."""
     from codincod import dbmigrate
 
     settings = _settings(ctx, host=host, port=port, workers=workers)
@@ -91,6 +91,18 @@ def serve(
         err=True,
     )
     run_server(settings)
+
+
+@main.command("config")
+@click.pass_context
+def show_config(ctx: click.Context) -> None:
+    """List every setting: its environment variables, default, current value and meaning."""
+    from codincod.config import describe_settings
+
+    for item in describe_settings(_settings(ctx)):
+        click.echo(f"{item.name}  [{' / '.join(item.environment)}]")
+        click.echo(f"    now: {item.current}    default: {item.default}")
+        click.echo(f"    {item.description}")
 
 
 # --- db ------------------------------------------------------------------------------------------
