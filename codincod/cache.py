@@ -14,9 +14,10 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
-from codincod.bus import Bus
+if TYPE_CHECKING:
+    from codincod.bus import Bus
 
 V = TypeVar("V")
 

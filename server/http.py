@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from sanic import Request
 
 from codincod.accounts import service as accounts
-from codincod.accounts.service import Actor
+from codincod.actors import Actor
 from codincod.config import Settings
 from codincod.errors import DomainError, InvalidInput
 from codincod.validation import parse

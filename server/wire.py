@@ -10,7 +10,7 @@ import orjson
 from sanic.response import HTTPResponse
 
 from codincod.accounts.models import Preferences, User
-from codincod.accounts.service import Actor
+from codincod.actors import Actor
 from codincod.comments.models import Comment
 from codincod.execution.executor import Execution, Stage
 from codincod.execution.judging import Verdict

@@ -12,7 +12,7 @@ from pydantic import Field
 
 from codincod.accounts.models import Preferences
 from codincod.accounts.schemas import ObjectId
-from codincod.accounts.service import Actor
+from codincod.actors import Actor
 from codincod.errors import NotFound
 from codincod.validation import Schema
 

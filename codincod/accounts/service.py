@@ -5,7 +5,6 @@ Every transport calls these functions; none of them trusts a user id from a requ
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -23,6 +22,7 @@ from codincod.accounts.schemas import (
     Role,
     is_valid_username,
 )
+from codincod.actors import Actor
 from codincod.config import Settings
 from codincod.errors import Banned, Conflict, InvalidInput, NotFound, Unauthenticated
 from codincod.moderation.bans import ActiveBan, effective_ban
@@ -30,19 +30,6 @@ from codincod.moderation.models import UserBan
 from codincod.timeutil import as_utc, utcnow
 
 INVALID_CREDENTIALS = "Invalid email/username or password"
-
-
-@dataclass(frozen=True)
-class Actor:
-    """The authenticated user behind a request, as the database knows them right now."""
-
-    id: str
-    username: str
-    role: str
-
-    @property
-    def is_moderator(self) -> bool:
-        return self.role == "moderator"
 
 
 # --- registration and login ------------------------------------------------------------------

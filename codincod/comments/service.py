@@ -12,7 +12,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from codincod import db
-from codincod.accounts.service import Actor
+from codincod.actors import Actor
 from codincod.comments.models import Comment, CommentVote
 from codincod.comments.schemas import CommentCreate, VoteRequest
 from codincod.errors import Conflict, Forbidden, NotFound

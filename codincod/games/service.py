@@ -15,7 +15,7 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 
 from codincod.accounts.schemas import ObjectId
-from codincod.accounts.service import Actor
+from codincod.actors import Actor
 from codincod.errors import Conflict, Forbidden, InvalidInput, NotFound
 from codincod.games import scoring
 from codincod.games.models import Game, GamePlayer, GameSubmission

@@ -9,7 +9,7 @@ from tortoise.exceptions import IntegrityError
 
 from codincod.accounts.models import User
 from codincod.accounts.schemas import ObjectId
-from codincod.accounts.service import Actor
+from codincod.actors import Actor
 from codincod.comments.models import Comment
 from codincod.errors import Conflict, NotFound
 from codincod.games.models import ChatMessage

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from codincod.accounts.service import Actor
+from codincod.actors import Actor
 
 # States an author moves their own puzzle to; approving and asking for a revision are for
 # moderators.

@@ -12,7 +12,7 @@ from tortoise.transactions import in_transaction
 from codincod import db
 from codincod.accounts.models import User
 from codincod.accounts.schemas import is_valid_username
-from codincod.accounts.service import Actor
+from codincod.actors import Actor
 from codincod.comments.models import Comment
 from codincod.errors import Forbidden, InvalidInput, NotFound
 from codincod.execution.executor import Executor, Limits

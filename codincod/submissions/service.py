@@ -13,7 +13,7 @@ from typing import Annotated
 from pydantic import Field, model_validator
 
 from codincod.accounts.schemas import ObjectId
-from codincod.accounts.service import Actor
+from codincod.actors import Actor
 from codincod.errors import InvalidInput, NotFound
 from codincod.execution.executor import Executor, Limits
 from codincod.execution.judging import Verdict

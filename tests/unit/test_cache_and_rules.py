@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from codincod.accounts.service import Actor
+from codincod.actors import Actor
 from codincod.cache import TaggedCache
 from codincod.execution.languages import version_key
 from codincod.execution.local import Isolation
