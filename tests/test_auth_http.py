@@ -8,9 +8,8 @@ import bcrypt
 import jwt
 import pytest
 
-from codincod.accounts.models import User
+from codincod.accounts.models import User, UserBan
 from codincod.accounts.passwords import hash_cost
-from codincod.moderation.models import UserBan
 from codincod.timeutil import utcnow
 from tests.conftest import TEST_BCRYPT_ROUNDS, TEST_SECRET
 from tests.support import client, eventually, register, token_from

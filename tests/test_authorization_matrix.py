@@ -8,9 +8,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from codincod.accounts.models import User
+from codincod.accounts.models import User, UserBan
 from codincod.comments.models import Comment
-from codincod.moderation.models import UserBan
 from codincod.puzzles.models import Puzzle
 from tests.support import client, register
 

@@ -4,6 +4,7 @@ from tortoise import fields
 from tortoise.models import Model
 
 from codincod.modelbase import Entity
+from codincod.timeutil import utcnow
 
 ROLES = ("user", "moderator")
 
@@ -46,3 +47,24 @@ class RevokedToken(Model):
 
     class Meta:
         table = "revoked_tokens"
+
+
+class UserBan(Entity):
+    """A ban. The active one (``is_active``) is the user's current ban; temporary bans end at
+    ``end_date`` by themselves."""
+
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="bans", on_delete=fields.CASCADE
+    )
+    banned_by: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="bans_issued", on_delete=fields.CASCADE
+    )
+    ban_type = fields.CharField(max_length=16)
+    reason = fields.CharField(max_length=500)
+    start_date = fields.DatetimeField(default=utcnow)
+    end_date = fields.DatetimeField(null=True)
+    is_active = fields.BooleanField(default=True)
+
+    class Meta:
+        table = "user_bans"
+        indexes = (("user_id", "is_active"), ("end_date", "is_active"))

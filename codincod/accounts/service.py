@@ -14,7 +14,8 @@ from tortoise.transactions import in_transaction
 from codincod import db
 from codincod.accounts import passwords, tokens
 from codincod.accounts.authcache import SessionState, auth_cache
-from codincod.accounts.models import RevokedToken, User
+from codincod.accounts.bans import ActiveBan, effective_ban
+from codincod.accounts.models import RevokedToken, User, UserBan
 from codincod.accounts.schemas import (
     USERNAME_MAX,
     Credentials,
@@ -25,8 +26,6 @@ from codincod.accounts.schemas import (
 from codincod.actors import Actor
 from codincod.config import Settings
 from codincod.errors import Banned, Conflict, InvalidInput, NotFound, Unauthenticated
-from codincod.moderation.bans import ActiveBan, effective_ban
-from codincod.moderation.models import UserBan
 from codincod.timeutil import as_utc, utcnow
 
 INVALID_CREDENTIALS = "Invalid email/username or password"

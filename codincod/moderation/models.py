@@ -5,7 +5,6 @@ from typing import TYPE_CHECKING
 from tortoise import fields
 
 from codincod.modelbase import Entity
-from codincod.timeutil import utcnow
 
 if TYPE_CHECKING:
     from codincod.accounts.models import User
@@ -45,24 +44,3 @@ ONE_PENDING_REPORT = (
     " WHERE status = 'pending'"
 )
 EXTRA_SCHEMA = (ONE_PENDING_REPORT,)
-
-
-class UserBan(Entity):
-    """A ban. The active one (``is_active``) is the user's current ban; temporary bans end at
-    ``end_date`` by themselves."""
-
-    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
-        "models.User", related_name="bans", on_delete=fields.CASCADE
-    )
-    banned_by: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
-        "models.User", related_name="bans_issued", on_delete=fields.CASCADE
-    )
-    ban_type = fields.CharField(max_length=16)
-    reason = fields.CharField(max_length=500)
-    start_date = fields.DatetimeField(default=utcnow)
-    end_date = fields.DatetimeField(null=True)
-    is_active = fields.BooleanField(default=True)
-
-    class Meta:
-        table = "user_bans"
-        indexes = (("user_id", "is_active"), ("end_date", "is_active"))

@@ -3,9 +3,9 @@ from __future__ import annotations
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse
 
-from codincod.accounts import activity
 from codincod.accounts import service as accounts
 from codincod.pagination import PageQuery
+from codincod.profiles import activity
 from codincod.puzzles import service as puzzles
 from codincod.validation import parse
 from server.http import actor, optional_actor, query_args

@@ -12,10 +12,10 @@ import jwt
 import pytest
 
 from codincod.accounts import passwords, tokens
+from codincod.accounts.bans import ActiveBan, effective_ban
 from codincod.config import Settings, load_or_create_secret
 from codincod.errors import Unauthenticated
 from codincod.ids import is_valid_id, new_id
-from codincod.moderation.bans import ActiveBan, effective_ban
 from codincod.timeutil import iso_z, utcnow
 from server.http import client_address
 from server.ratelimit import Limit, RateLimiter

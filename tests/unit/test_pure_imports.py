@@ -15,7 +15,7 @@ PURE = [
     "codincod.puzzles.rules",
     "codincod.execution.judging",
     "codincod.games.scoring",
-    "codincod.moderation.bans",
+    "codincod.accounts.bans",
     "codincod.cache",
     "codincod.execution.sandbox",
 ]
