@@ -196,6 +196,36 @@ async def test_the_program_has_no_network(runner_server: ServerProcess) -> None:
     assert lines[1].startswith("5432 refused") and lines[2] == "unix False"
 
 
+ESCAPES = """
+import ctypes, os
+libc = ctypes.CDLL(None, use_errno=True)
+tried = {
+    "user namespace": libc.unshare(0x10000000 | 0x00020000),
+    "mount": libc.mount(b"none", b"/tmp", b"tmpfs", 0, b"size=4g"),
+    "ptrace": libc.ptrace(16, 1, 0, 0),
+    "keyring": libc.syscall(248, b"user", b"leak", b"from run A", 17, -2),
+}
+print(sorted(name for name, result in tried.items() if result != -1))
+if os.fork() == 0:
+    os._exit(0)
+print("fork still works", os.wait()[1] == 0)
+"""
+
+READ_KEY = """
+import ctypes
+libc = ctypes.CDLL(None, use_errno=True)
+print(libc.syscall(250, 10, -2, b"user", b"leak", 0))  # KEYCTL_SEARCH in the user keyring
+"""
+
+
+async def test_no_namespaces_mounts_ptrace_or_keyrings(runner_server: ServerProcess) -> None:
+    async with client(runner_server.url) as http:
+        token = await register(http, "iso_escape")
+        result = await run(http, token, ESCAPES)
+        assert result["stdout"] == "[]\nfork still works True\n", result
+        assert (await run(http, token, READ_KEY))["stdout"] == "-1\n"
+
+
 async def test_the_runner_reports_its_layers(runner_server: ServerProcess) -> None:
     async with client(runner_server.url) as http:
         ready = (await http.get("/api/v1/health/ready")).json()
