@@ -268,18 +268,25 @@ class Settings(BaseSettings):
         return self.model_copy(update={"jwt_secret": load_or_create_secret(self.data_dir)})
 
 
-def ensure_private_dir(path: Path) -> None:
+def ensure_private_dir(path: Path, *, tighten: bool = False) -> None:
     """The data directory holds the database (password hashes, emails) and the JWT secret:
     only its owner may enter it."""
     if not path.exists():
         path.mkdir(parents=True, mode=0o700)
+        return
+    # A folder the operator made beforehand (say 0755) would show the database to every local
+    # user, player code of the embedded runner included: close it if it is ours.
+    status = path.stat()
+    shared = status.st_mode & 0o1000  # a sticky folder such as /tmp is everybody's: never
+    if tighten and not shared and status.st_uid == os.geteuid() and status.st_mode & 0o077:
+        path.chmod(0o700)
 
 
 def load_or_create_secret(data_dir: Path) -> str:
     path = data_dir / JWT_SECRET_FILE
     if path.exists():
         return path.read_text().strip()
-    ensure_private_dir(data_dir)
+    ensure_private_dir(data_dir, tighten=True)
     secret = secrets.token_urlsafe(48)
     # O_EXCL: two processes starting at once must agree on one secret.
     try:

@@ -36,7 +36,7 @@ def tortoise_url(settings: Settings) -> str:
     if scheme.lower() == "postgresql":
         url = "postgres:" + rest
     if settings.dialect == "sqlite":
-        ensure_private_dir(settings.data_dir)
+        ensure_private_dir(settings.data_dir, tighten=True)
         path = url.removeprefix("sqlite://")
         if path not in ("", ":memory:"):
             ensure_private_dir(Path(path).parent)

@@ -35,11 +35,17 @@ class DeadlineProtocol(WebSocketProtocol):
         # The handler stage begins with the headers; the body may still be on its way.
         return http.stage is Stage.HANDLER and bool(http.request_bytes_left)
 
+    def _hang_up(self) -> None:
+        if self.transport is not None and not self.transport.is_closing():
+            self.transport.close()
+
     def check_timeouts(self) -> None:
         started = getattr(self, "_request_started", None)
         late = started is not None and monotonic() - started > self.request_timeout
         if late and self._task and self._receiving():
             self._http.exception = RequestTimeout("Request Timeout")
             self._task.cancel("the request did not arrive within the request timeout")
+            # The 408 goes out first; then the connection ends, whatever the client still holds.
+            self.loop.call_later(0.5, self._hang_up)
             return
         super().check_timeouts()

@@ -217,6 +217,28 @@ async def test_a_client_trickling_its_request_is_cut_off(strict_server: ServerPr
         assert answer == b"" or answer.startswith(b"HTTP/1.1 408")
 
 
+def _until_closed(port: int, start: bytes, seconds: float) -> tuple[float, bytes]:
+    """Send ``start`` and fall silent; what came back, and when the server hung up."""
+    began, answer = time.monotonic(), b""
+    with socket.create_connection(("127.0.0.1", port), timeout=seconds) as sock:
+        sock.sendall(start)
+        try:
+            while chunk := sock.recv(4096):
+                answer += chunk
+        except TimeoutError:
+            pass
+    return time.monotonic() - began, answer
+
+
+async def test_an_unfinished_body_ends_with_408_and_a_closed_connection(
+    strict_server: ServerProcess,
+) -> None:
+    start = b"POST /api/v1/login HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"
+    took, answer = await asyncio.to_thread(_until_closed, strict_server.port, start, 15)
+    assert answer.startswith(b"HTTP/1.1 408"), answer[:80]
+    assert took < 6, f"the connection stayed open {took:.1f}s"
+
+
 # --- races ---------------------------------------------------------------------------------------
 
 

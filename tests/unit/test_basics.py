@@ -89,6 +89,19 @@ def test_generated_secret_is_private_and_kept(tmp_path) -> None:
     assert load_or_create_secret(tmp_path) == first
 
 
+def test_an_open_data_dir_is_closed_but_a_shared_one_left_alone(tmp_path) -> None:
+    from codincod.config import ensure_private_dir
+
+    opened, shared = tmp_path / "opened", tmp_path / "shared"
+    opened.mkdir(mode=0o755)
+    shared.mkdir()
+    shared.chmod(0o1777)
+    ensure_private_dir(opened, tighten=True)
+    ensure_private_dir(shared, tighten=True)
+    assert stat.S_IMODE(opened.stat().st_mode) == 0o700
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o1777
+
+
 async def test_passwords_beyond_72_bytes_and_rehash_rules() -> None:
     hashed = await passwords.hash_password("p" * 200, 4)
     assert await passwords.check_password("p" * 200, hashed)
