@@ -131,6 +131,25 @@ async def test_detached_runs_do_not_hold_up_other_users(runner_server: ServerPro
     assert waited < 2, f"another user's run waited {waited:.1f}s"
 
 
+async def test_one_user_cannot_take_every_slot(runner_server: ServerProcess) -> None:
+    """Runs that use their whole time limit, sent at once by one user, queue behind each
+    other: another user's run still finds a free slot."""
+    async with client(runner_server.url) as http:
+        hog, other = await register(http, "iso_sleeper"), await register(http, "iso_waiter")
+        sleepers = [
+            asyncio.ensure_future(run(http, hog, "import time\ntime.sleep(40)")) for _ in range(4)
+        ]
+        await asyncio.sleep(0.3)
+        started = time.monotonic()
+        result = await run(http, other, "print('ok')")
+        waited = time.monotonic() - started
+        for sleeper in sleepers:
+            sleeper.cancel()
+        await asyncio.gather(*sleepers, return_exceptions=True)
+    assert result["stdout"] == "ok\n"
+    assert waited < 1.5, f"another user's run waited {waited:.1f}s behind one user's"
+
+
 SECRET_HOLDER = """
 import time
 SECRET = "s3cr3t-" + "of-the-other-player"

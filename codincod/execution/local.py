@@ -190,7 +190,8 @@ class LocalExecutor:
         """``namespaces=False`` runs without them even where the host has them."""
         # More runs at once than CPUs only makes each slower and more likely to time out.
         cpus = os.cpu_count() or 2
-        self._slots = asyncio.Semaphore(min(max_concurrent or cpus, cpus))
+        self.capacity = min(max_concurrent or cpus, cpus)
+        self._slots = asyncio.Semaphore(self.capacity)
         self._python, drop_privileges = choose_interpreter()
         self._runtime = Runtime("python", _version_of(self._python), ("py", "python3"))
         self.isolation = probe_isolation(sys.executable)

@@ -112,6 +112,7 @@ class PistonExecutor:
             ),
             headers={"Content-Type": "application/json"},
         )
+        self.capacity = max_concurrent
         self._slots = asyncio.Semaphore(max_concurrent)
         self._ttl = runtimes_ttl_seconds
         self._request_timeout = request_timeout_seconds

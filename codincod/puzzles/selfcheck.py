@@ -45,7 +45,14 @@ async def check(
     tests = [Test(validator.input, validator.output) for validator in validators]
     try:
         runtime = runtime_of(await executor.runtimes(), language)
-        judged = await run_all(executor, runtime, puzzle.solution_code, tests, limits)
+        judged = await run_all(
+            executor,
+            runtime,
+            puzzle.solution_code,
+            tests,
+            limits,
+            owner=puzzle.author_id,  # type: ignore[attr-defined]
+        )
     except DomainError as error:
         return SelfCheck(False, f"The solution could not be run: {error.message}")
     failures = [

@@ -91,7 +91,7 @@ async def submit(
     puzzle, validators, language = await _what_to_run(actor, data)
     runtime = runtime_of(await executor.runtimes(), language)
     tests = [Test(validator.input, validator.output) for validator in validators]
-    judged = await run_all(executor, runtime, data.code, tests, limits)
+    judged = await run_all(executor, runtime, data.code, tests, limits, owner=actor.id)
     verdict = judged.verdict
     submission = await Submission.create(
         puzzle_id=puzzle.id,

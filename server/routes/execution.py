@@ -43,9 +43,9 @@ async def get_language(request: Request, language_id: str) -> HTTPResponse:
 @bp.post("/execute", ctx_rate_limit=EXECUTE)
 async def execute(request: Request) -> HTTPResponse:
     """Run code on one test input; nothing is stored."""
-    await actor(request)
+    acting = await actor(request)
     wanted = body_as(request, ExecuteRequest)
-    ran = await runs.run_test(executor_of(request), wanted, limits_of(request))
+    ran = await runs.run_test(executor_of(request), wanted, limits_of(request), owner=acting.id)
     return reply(execution_dto(ran.execution, ran.verdict))
 
 
