@@ -11,9 +11,10 @@ missed in between is never served. Entries also age out, as a safety net.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 if TYPE_CHECKING:
@@ -40,11 +41,43 @@ class TaggedCache(Generic[V]):
         self.enabled = False
         # Bumped by every change heard: a value read before a change is not stored after it.
         self.generation = 0
+        self._building: dict[object, asyncio.Future[V | None]] = {}
 
     def attach(self, bus: Bus) -> None:
         for channel in self.channels:
             bus.subscribe(channel, self._on_event)
         bus.on_connection_change(self._on_connection)
+
+    async def get_or_build(
+        self, key: object | None, build: Callable[[], Awaitable[tuple[V, Iterable[str] | None]]]
+    ) -> V:
+        """The cached value, else ``build()``'s, stored under its tags (``None``: a value only
+        for this caller, not kept). Concurrent misses of one key wait for one build (single
+        flight) and share its value when it may be shared; a caller whose build failed, or
+        made a private value, did not decide for the others: they build their own."""
+        if key is None or not self.enabled:
+            return (await build())[0]
+        if (hit := self.get(key)) is not None:
+            return hit
+        pending = self._building.get(key)
+        if pending is not None:
+            shared = await asyncio.shield(pending)
+            if shared is not None:
+                return shared
+            return (await build())[0]
+        future: asyncio.Future[V | None] = asyncio.get_running_loop().create_future()
+        self._building[key] = future
+        try:
+            generation = self.generation
+            value, tags = await build()
+            if tags is not None:
+                self.put(key, value, tags, generation)
+            future.set_result(value if tags is not None else None)
+            return value
+        finally:
+            if not future.done():
+                future.set_result(None)
+            self._building.pop(key, None)
 
     def get(self, key: object) -> V | None:
         if not self.enabled:

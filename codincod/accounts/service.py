@@ -5,6 +5,7 @@ Every transport calls these functions; none of them trusts a user id from a requ
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -146,22 +147,23 @@ async def authenticate(token: str | None, settings: Settings) -> Actor:
 
 
 async def _session_state(claims: tokens.Claims) -> SessionState:
-    state = auth_cache.get(claims.token_id)
-    if state is not None and state.user_id == claims.user_id:
-        return state
-    generation = auth_cache.generation
-    rows = await db.fetch_all(_AUTH_QUERY, (claims.user_id, claims.token_id))
-    if not rows:
-        raise Unauthenticated("This account no longer exists", title="Unauthorized")
-    first = rows[0]
-    state = SessionState(
-        user_id=first["id"],
-        username=first["username"],
-        role=first["role"],
-        revoked=bool(first["revoked"]),
-        bans=tuple(_ban_from_row(row) for row in rows if row["ban_id"]),
-    )
-    auth_cache.put(claims.token_id, state, state.tags(claims.token_id), generation)
+    async def build() -> tuple[SessionState, Iterable[str]]:
+        rows = await db.fetch_all(_AUTH_QUERY, (claims.user_id, claims.token_id))
+        if not rows:
+            raise Unauthenticated("This account no longer exists", title="Unauthorized")
+        first = rows[0]
+        state = SessionState(
+            user_id=first["id"],
+            username=first["username"],
+            role=first["role"],
+            revoked=bool(first["revoked"]),
+            bans=tuple(_ban_from_row(row) for row in rows if row["ban_id"]),
+        )
+        return state, state.tags(claims.token_id)
+
+    state = await auth_cache.get_or_build(claims.token_id, build)
+    if state.user_id != claims.user_id:  # a token id reused by another user's token: recheck
+        state = (await build())[0]
     return state
 
 

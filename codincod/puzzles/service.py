@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from tortoise.expressions import Q, RawSQL
@@ -103,13 +104,12 @@ async def list_view(actor: Actor | None) -> str | None:
         return readcache.PUBLIC
     if actor.is_moderator:
         return readcache.EVERYTHING
-    key = readcache.unlisted_key(actor.id)
-    cached = readcache.public_reads.get(key)
-    if cached is None:
-        generation = readcache.public_reads.generation
+
+    async def build() -> tuple[bytes, Iterable[str]]:
         unlisted = await Puzzle.exists(Q(author_id=actor.id) & ~Q(visibility="approved"))
-        cached = b"1" if unlisted else b"0"
-        readcache.public_reads.put(key, cached, readcache.UNLISTED_TAGS, generation)
+        return (b"1" if unlisted else b"0"), readcache.UNLISTED_TAGS
+
+    cached = await readcache.public_reads.get_or_build(readcache.unlisted_key(actor.id), build)
     return None if cached == b"1" else readcache.PUBLIC
 
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse
 
@@ -36,14 +38,14 @@ async def list_puzzles(request: Request) -> HTTPResponse:
     query = parse(PuzzleListQuery, query_args(request))
     who = await optional_actor(request)
     key = readcache.list_key(await puzzles.list_view(who), query)
-    if key and (cached := public_reads.get(key)) is not None:
-        return raw_json(cached)
-    generation = public_reads.generation
-    page = await puzzles.list_puzzles(who, query)
-    body = encode(page_dto(page, [puzzle_dto(p) for p in page.items]))
-    if key:
-        public_reads.put(key, body, readcache.list_tags(page), generation)
-    return raw_json(body)
+
+    async def build() -> tuple[bytes, Iterable[str]]:
+        page = await puzzles.list_puzzles(who, query)
+        return encode(page_dto(page, [puzzle_dto(p) for p in page.items])), readcache.list_tags(
+            page
+        )
+
+    return raw_json(await public_reads.get_or_build(key, build))
 
 
 @bp.post("/")
@@ -54,15 +56,11 @@ async def create_puzzle(request: Request) -> HTTPResponse:
 
 @bp.get("/<puzzle_id:str>")
 async def get_puzzle(request: Request, puzzle_id: str) -> HTTPResponse:
-    key = readcache.page_key(puzzle_id)
-    if (cached := public_reads.get(key)) is not None:
-        return raw_json(cached)
-    generation = public_reads.generation
-    found = await puzzles.view(await optional_actor(request), puzzle_id)
-    body = encode(view_dto(found))
-    if (tags := readcache.page_tags(found)) is not None:
-        public_reads.put(key, body, tags, generation)
-    return raw_json(body)
+    async def build() -> tuple[bytes, Iterable[str] | None]:
+        found = await puzzles.view(await optional_actor(request), puzzle_id)
+        return encode(view_dto(found)), readcache.page_tags(found)
+
+    return raw_json(await public_reads.get_or_build(readcache.page_key(puzzle_id), build))
 
 
 @bp.put("/<puzzle_id:str>")

@@ -87,3 +87,50 @@ def test_the_sandbox_says_what_it_lacks() -> None:
     full = Isolation(namespaces=True, own_uid=True)
     assert full.layers()["network namespace (no network)"]
     assert full.describe().startswith("active: inherited descriptors closed")
+
+
+async def test_concurrent_misses_build_once() -> None:
+    import asyncio
+
+    cache = live_cache()
+    builds = 0
+
+    async def build() -> tuple[str, list[str]]:
+        nonlocal builds
+        builds += 1
+        await asyncio.sleep(0.01)
+        return "page", ["puzzle:1"]
+
+    values = await asyncio.gather(*[cache.get_or_build("k", build) for _ in range(20)])
+    assert values == ["page"] * 20 and builds == 1
+    assert await cache.get_or_build("k", build) == "page" and builds == 1
+
+
+async def test_a_private_or_failed_build_decides_nothing_for_the_others() -> None:
+    import asyncio
+
+    cache = live_cache()
+    calls: list[str] = []
+
+    async def private() -> tuple[str, None]:
+        calls.append("private")
+        await asyncio.sleep(0.01)
+        return "the author's draft", None
+
+    async def public() -> tuple[str, list[str]]:
+        calls.append("public")
+        return "public view", ["t"]
+
+    async def failing() -> tuple[str, list[str]]:
+        await asyncio.sleep(0.01)
+        raise LookupError("not yours")
+
+    first, second = await asyncio.gather(
+        cache.get_or_build("k", private), cache.get_or_build("k", public)
+    )
+    assert (first, second) == ("the author's draft", "public view")
+    cache.invalidate("t")
+    failed, fine = await asyncio.gather(
+        cache.get_or_build("k", failing), cache.get_or_build("k", public), return_exceptions=True
+    )
+    assert isinstance(failed, LookupError) and fine == "public view"
