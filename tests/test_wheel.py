@@ -3,7 +3,9 @@ and ``codincod serve`` work from any folder, with the migrations it ships."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
 import sys
 import sysconfig
@@ -72,28 +74,27 @@ def test_the_wheel_installs_migrates_and_serves(tmp_path: Path) -> None:
     )
     assert upgraded.returncode == 0, upgraded.stderr + upgraded.stdout
     assert "applied" in upgraded.stdout
+    log = (tmp_path / "server.log").open("wb")
     server = subprocess.Popen(
-        [*cli, "serve"],
-        cwd=elsewhere,
-        env=env,
-        start_new_session=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        [*cli, "serve"], cwd=elsewhere, env=env, start_new_session=True, stdout=log, stderr=log
     )
     try:
-        for _ in range(300):
-            try:
-                if (
-                    httpx.get(f"http://127.0.0.1:{port}/api/v1/health/ready", timeout=1).status_code
-                    == 200
-                ):
-                    break
-            except httpx.HTTPError:
-                pass
-            assert server.poll() is None, "the server exited"
-            time.sleep(0.1)
-        else:
-            raise AssertionError("the server from the wheel did not come up")
+        _wait_until_ready(f"http://127.0.0.1:{port}", server, tmp_path / "server.log")
     finally:
-        os.killpg(server.pid, 9)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.pid, signal.SIGKILL)
         server.wait(timeout=10)
+        log.close()
+
+
+def _wait_until_ready(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        assert server.poll() is None, "the server exited:\n" + log.read_text(errors="replace")
+        try:
+            if httpx.get(f"{url}/api/v1/health/ready", timeout=5).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError("the server from the wheel is not ready:\n" + log.read_text())
