@@ -4,6 +4,11 @@ With PostgreSQL every process holds one LISTEN connection and hears what any pro
 trigger in the database itself) sends with NOTIFY. With SQLite, which runs as one server
 process, events stay in-process. Subscribers are plain callables taking the payload string.
 
+``publish(channel, payload)`` sends an event to the subscribers of every process (through
+NOTIFY, so this process hears its own events the same way) or, without PostgreSQL, to this
+process's subscribers at once. Publish after the change is committed; payloads are small (an
+id, a kind), larger data is read from the database by whoever needs it.
+
 ``connected`` tells whether events from other processes are being heard right now; code that
 caches must stop trusting its cache while it is False (see ``on_connection_change``).
 
@@ -31,6 +36,7 @@ ConnectionWatcher = Callable[[bool], None]
 
 RECONNECT_DELAYS = (0.5, 1, 2, 5, 10)
 BARRIER_CHANNEL = "codincod_barrier"
+MAX_PAYLOAD_BYTES = 7900  # PostgreSQL refuses NOTIFY payloads of 8000 bytes and more
 APPLICATION_NAME = "codincod-events"
 
 
@@ -44,10 +50,38 @@ class Bus:
         self._closing = False
         self._barriers: dict[str, asyncio.Future[None]] = {}
         self._send_lock = asyncio.Lock()
+        self._listening: set[asyncio.Task[None]] = set()
         self.connected = False
 
     def subscribe(self, channel: str, subscriber: Subscriber) -> None:
+        """Hear ``channel`` from now on, whether the bus has started yet or not."""
+        new = channel not in self._subscribers
         self._subscribers[channel].append(subscriber)
+        if new and self._connection is not None and self.connected:
+            task = asyncio.get_running_loop().create_task(self._listen(channel))
+            self._listening.add(task)
+            task.add_done_callback(self._listening.discard)
+
+    async def _listen(self, channel: str) -> None:
+        connection = self._connection
+        if connection is not None:
+            async with self._send_lock:
+                await connection.add_listener(channel, self._on_notify)
+
+    async def publish(self, channel: str, payload: str) -> None:
+        """Send an event to the subscribers of ``channel`` in every process."""
+        if len(payload.encode()) > MAX_PAYLOAD_BYTES:
+            raise ValueError(f"event payload over {MAX_PAYLOAD_BYTES} bytes: send an id instead")
+        connection = self._connection
+        if self._dsn is None:  # no PostgreSQL: one process, deliver here and now
+            self.deliver(channel, payload)
+            return
+        if connection is None or not self.connected:
+            log.warning("event on %s not sent to other processes: no event connection", channel)
+            self.deliver(channel, payload)
+            return
+        async with self._send_lock:
+            await connection.execute("SELECT pg_notify($1, $2)", channel, payload)
 
     def on_connection_change(self, watcher: ConnectionWatcher) -> None:
         self._watchers.append(watcher)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import asyncpg
 import pytest
 
@@ -30,3 +32,23 @@ async def test_barrier_returns_after_earlier_notifications(database_url: str) ->
 
 async def test_barrier_without_a_connection_returns_at_once() -> None:
     await Bus().barrier(timeout=0.1)
+
+
+async def test_events_cross_processes_and_late_subscribers_hear_them(database_url: str) -> None:
+    sender, receiver = Bus(), Bus()
+    early: list[str] = []
+    receiver.subscribe("codincod_test_early", early.append)
+    await sender.start(database_url)
+    await receiver.start(database_url)
+    try:
+        late: list[str] = []
+        receiver.subscribe("codincod_test_late", late.append)  # after start: LISTEN now
+        await asyncio.sleep(0.2)
+        await sender.publish("codincod_test_early", "one")
+        await sender.publish("codincod_test_late", "two")
+        await receiver.barrier()
+        await asyncio.sleep(0.1)
+        assert (early, late) == (["one"], ["two"])
+    finally:
+        await sender.stop()
+        await receiver.stop()
