@@ -42,8 +42,14 @@ class TaggedCache(Generic[V]):
         # Bumped by every change heard: a value read before a change is not stored after it.
         self.generation = 0
         self._building: dict[object, asyncio.Future[V | None]] = {}
+        self._attached: list[Bus] = []
 
     def attach(self, bus: Bus) -> None:
+        """Follow ``bus``: its events end entries, its connection state turns the cache on and
+        off. Once per bus, however often it is called."""
+        if any(attached is bus for attached in self._attached):
+            return
+        self._attached.append(bus)
         for channel in self.channels:
             bus.subscribe(channel, self._on_event)
         bus.on_connection_change(self._on_connection)

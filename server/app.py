@@ -8,10 +8,13 @@ import logging
 from sanic import Sanic
 
 from codincod import __version__, db
+from codincod.accounts.authcache import auth_cache
+from codincod.bus import bus
 from codincod.config import Settings
 from codincod.errors import DomainError
 from codincod.execution import languages
 from codincod.execution.choice import executor_for, run_limits
+from codincod.puzzles.readcache import public_reads
 from server import errors, middleware
 from server.logs import flush_buffered_logs, logging_config
 from server.routes import (
@@ -90,6 +93,9 @@ def create_app(settings: Settings, name: str = "codincod") -> Sanic:
     app = Sanic(name, log_config=logging_config(settings.log_level))
     app.ctx.settings = settings
     _configure(app, settings)
+    # The per-process caches follow the bus: attached here, not as a side effect of an import.
+    public_reads.attach(bus)
+    auth_cache.attach(bus)
     _listeners(app, settings)
     middleware.install(app)
     app.error_handler.add(Exception, errors.handle)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from codincod.bus import bus
 from codincod.cache import TaggedCache
 
 CHANNEL = "codincod_auth"
@@ -30,4 +29,3 @@ class SessionState:
 
 
 auth_cache: TaggedCache[SessionState] = TaggedCache([CHANNEL])
-auth_cache.attach(bus)

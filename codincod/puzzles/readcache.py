@@ -11,7 +11,6 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from codincod.accounts.authcache import CHANNEL as AUTH_CHANNEL
-from codincod.bus import bus
 from codincod.cache import TaggedCache
 
 if TYPE_CHECKING:
@@ -45,7 +44,6 @@ def user_tags(user_ids: Iterable[str]) -> set[str]:
 public_reads: TaggedCache[bytes] = TaggedCache(
     [CHANNEL, AUTH_CHANNEL], tags_of_event=_tags_of_event, max_entries=20_000, ttl_seconds=300
 )
-public_reads.attach(bus)
 
 
 # --- which reads are shared, and what ends them ------------------------------------------------

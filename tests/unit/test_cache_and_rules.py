@@ -134,3 +134,15 @@ async def test_a_private_or_failed_build_decides_nothing_for_the_others() -> Non
         cache.get_or_build("k", failing), cache.get_or_build("k", public), return_exceptions=True
     )
     assert isinstance(failed, LookupError) and fine == "public view"
+
+
+async def test_a_cache_follows_a_bus_once_and_hears_its_events() -> None:
+    from codincod.bus import Bus
+
+    bus, cache = Bus(), live_cache()
+    cache.attach(bus)
+    cache.attach(bus)
+    cache.put("a", "A", ["puzzle:1"], cache.generation)
+    before = cache.generation
+    await bus.publish("channel", "puzzle:1")
+    assert cache.get("a") is None and cache.generation == before + 1
