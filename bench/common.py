@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -16,28 +14,16 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import asyncpg
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # the test harness's helpers, shared rather than copied
+from tests.support import create_database, drop_database, free_port  # noqa: E402
+
 PG_ADMIN = os.environ.get(
     "CODINCOD_BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"
 )
 PYTHON = sys.executable
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-async def _admin(statement: str) -> None:
-    connection = await asyncpg.connect(PG_ADMIN)
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
 
 
 class BenchDatabase:
@@ -74,12 +60,12 @@ class BenchDatabase:
         return result.stdout
 
     def __enter__(self) -> BenchDatabase:
-        asyncio.run(_admin(f'CREATE DATABASE "{self.name}"'))
+        create_database(PG_ADMIN, self.name)
         self.cli("db", "upgrade")
         return self
 
     def __exit__(self, *exc: object) -> None:
-        asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
+        drop_database(PG_ADMIN, self.name)
         shutil.rmtree(self.data_dir, ignore_errors=True)
 
 

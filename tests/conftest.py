@@ -8,7 +8,6 @@ PostgreSQL comes from ``CODINCOD_TEST_POSTGRES_URL`` (default: postgres@127.0.0.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import secrets
 from collections.abc import AsyncIterator, Iterator
@@ -20,7 +19,7 @@ import pytest
 from codincod import db
 from codincod.config import Settings
 from tests.pistonpeer import PistonPeer
-from tests.support import ServerProcess, run_cli
+from tests.support import ServerProcess, create_database, drop_database, run_cli
 
 DB_KIND = os.environ.get("CODINCOD_TEST_DB", "sqlite")
 PG_ADMIN_URL = os.environ.get(
@@ -34,27 +33,18 @@ def pytest_report_header() -> str:
     return f"codincod test database: {DB_KIND}"
 
 
-async def _pg_admin(statement: str) -> None:
-    connection = await asyncpg.connect(PG_ADMIN_URL, timeout=5)
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
-
-
 def create_postgres_database(name: str) -> str:
     try:
-        asyncio.run(_pg_admin(f'CREATE DATABASE "{name}"'))
+        return create_database(PG_ADMIN_URL, name)
     except (OSError, asyncpg.PostgresError) as error:
         message = f"PostgreSQL at {PG_ADMIN_URL} is not usable: {error}"
         if os.environ.get("CI") == "true":
             pytest.exit(message, returncode=3)
         pytest.skip(message, allow_module_level=True)
-    return PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
 
 
 def drop_postgres_database(name: str) -> None:
-    asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    drop_database(PG_ADMIN_URL, name)
 
 
 @pytest.fixture(scope="session")

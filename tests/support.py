@@ -21,6 +21,27 @@ CLI = [sys.executable, "-m", "codincod.cli"]
 _client_numbers = itertools.count(1)
 
 
+async def pg_admin(admin_url: str, statement: str) -> None:
+    """Run one statement as PostgreSQL's administrator (CREATE/DROP DATABASE)."""
+    import asyncpg
+
+    connection = await asyncpg.connect(admin_url, timeout=5)
+    try:
+        await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+def create_database(admin_url: str, name: str) -> str:
+    """A new, empty PostgreSQL database beside ``admin_url``'s; its URL."""
+    asyncio.run(pg_admin(admin_url, f'CREATE DATABASE "{name}"'))
+    return admin_url.rsplit("/", 1)[0] + f"/{name}"
+
+
+def drop_database(admin_url: str, name: str) -> None:
+    asyncio.run(pg_admin(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
