@@ -7,6 +7,7 @@ to moderators, and to the other players of a game it was handed in to once that 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -21,12 +22,10 @@ from codincod.execution.languages import runtime_of
 from codincod.execution.models import ProgrammingLanguage
 from codincod.execution.runs import Test, run_all
 from codincod.execution.schemas import MAX_CODE_LENGTH, LanguageId
-from codincod.games.models import GamePlayer, GameSubmission
 from codincod.ids import is_valid_id
 from codincod.puzzles import rules
 from codincod.puzzles.models import Puzzle, Validator
 from codincod.submissions.models import Submission
-from codincod.timeutil import utcnow
 from codincod.validation import Schema
 
 NOT_FOUND = "Submission not found"
@@ -115,22 +114,14 @@ class SubmissionView:
     shows_code: bool
 
 
-async def _shared_finished_game(actor: Actor, submission: Submission) -> bool:
-    """Whether the actor played a game this submission was handed in to, and it is over."""
-    game_ids = await GameSubmission.filter(submission_id=submission.id).values_list(
-        "game_id", flat=True
-    )
-    if not game_ids:
-        return False
-    seats = GamePlayer.filter(game_id__in=list(game_ids), user_id=actor.id)
-    for seat in await seats.select_related("game"):
-        game = seat.game
-        if game.status == "finished" or game.end_time <= utcnow():
-            return True
-    return False
-
-
-async def view(actor: Actor, submission_id: str) -> SubmissionView:
+async def view(
+    actor: Actor,
+    submission_id: str,
+    *,
+    also_shown: Callable[[Submission], Awaitable[bool]] | None = None,
+) -> SubmissionView:
+    """The submission; its code for its owner and moderators, and for whoever ``also_shown``
+    says (the games context adds the players of a finished game it was handed in to)."""
     if not is_valid_id(submission_id):
         raise NotFound(NOT_FOUND)
     submission = await Submission.get_or_none(id=submission_id.lower()).select_related(
@@ -141,6 +132,6 @@ async def view(actor: Actor, submission_id: str) -> SubmissionView:
     shows_code = (
         actor.is_moderator
         or submission.user_id == actor.id  # type: ignore[attr-defined]
-        or await _shared_finished_game(actor, submission)
+        or (also_shown is not None and await also_shown(submission))
     )
     return SubmissionView(submission, submission.programming_language, shows_code)

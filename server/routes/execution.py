@@ -10,6 +10,7 @@ from sanic.response import HTTPResponse
 from codincod.execution import languages, runs
 from codincod.execution.executor import Executor, Limits
 from codincod.execution.schemas import ExecuteRequest
+from codincod.games import codeview
 from codincod.games import service as games
 from codincod.submissions import service as submissions
 from codincod.submissions.service import SubmissionCreate
@@ -79,5 +80,5 @@ async def hand_in_to_game(request: Request) -> HTTPResponse:
 
 @bp.get("/submission/<submission_id:str>")
 async def get_submission(request: Request, submission_id: str) -> HTTPResponse:
-    found = await submissions.view(await actor(request), submission_id)
+    found = await codeview.view_submission(await actor(request), submission_id)
     return reply(submission_dto(found.submission, found.shows_code))

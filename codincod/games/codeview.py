@@ -1,0 +1,32 @@
+"""Who may read a submission's code: beyond its owner and moderators, the other players of a
+finished game it was handed in to (while a game runs, nobody reads anybody's code)."""
+
+from __future__ import annotations
+
+from codincod.actors import Actor
+from codincod.games.models import GamePlayer, GameSubmission
+from codincod.submissions import service as submissions
+from codincod.submissions.models import Submission
+from codincod.timeutil import utcnow
+
+
+async def view_submission(actor: Actor, submission_id: str) -> submissions.SubmissionView:
+    async def shared_finished_game(submission: Submission) -> bool:
+        return await _shared_finished_game(actor, submission)
+
+    return await submissions.view(actor, submission_id, also_shown=shared_finished_game)
+
+
+async def _shared_finished_game(actor: Actor, submission: Submission) -> bool:
+    """Whether the actor played a game this submission was handed in to, and it is over."""
+    game_ids = await GameSubmission.filter(submission_id=submission.id).values_list(
+        "game_id", flat=True
+    )
+    if not game_ids:
+        return False
+    seats = GamePlayer.filter(game_id__in=list(game_ids), user_id=actor.id)
+    for seat in await seats.select_related("game"):
+        game = seat.game
+        if game.status == "finished" or game.end_time <= utcnow():
+            return True
+    return False
