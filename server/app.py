@@ -94,8 +94,9 @@ def create_app(settings: Settings, name: str = "codincod") -> Sanic:
     app.ctx.settings = settings
     _configure(app, settings)
     # The per-process caches follow the bus: attached here, not as a side effect of an import.
-    public_reads.attach(bus)
-    auth_cache.attach(bus)
+    if settings.cache_enabled:
+        public_reads.attach(bus)
+        auth_cache.attach(bus)
     _listeners(app, settings)
     middleware.install(app)
     app.error_handler.add(Exception, errors.handle)

@@ -1,0 +1,44 @@
+"""The one database access path: raw reads see what the current transaction sees, on both
+dialects (PostgreSQL used to read through a pool of its own, outside the transaction)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from tortoise.transactions import in_transaction
+
+from codincod import db
+
+
+@pytest.fixture
+async def probe_table(orm: Any) -> Any:
+    await db.connection().execute_script("CREATE TABLE IF NOT EXISTS db_path_probe (n INTEGER)")
+    await db.connection().execute_script("DELETE FROM db_path_probe")
+    yield
+    await db.connection().execute_script("DROP TABLE db_path_probe")
+
+
+async def _numbers() -> list[int]:
+    return [row["n"] for row in await db.fetch_all("SELECT n FROM db_path_probe ORDER BY n")]
+
+
+async def test_reads_inside_a_transaction_see_its_writes(probe_table: Any) -> None:
+    async with in_transaction() as transaction:
+        await transaction.execute_query(db.sql("INSERT INTO db_path_probe (n) VALUES ($1)"), [7])
+        assert await _numbers() == [7]
+        assert await db.fetch_one("SELECT COUNT(*) AS c FROM db_path_probe") == {"c": 1}
+    assert await _numbers() == [7]
+
+
+async def test_a_rolled_back_write_is_never_read(probe_table: Any) -> None:
+    class Undo(Exception):
+        pass
+
+    with pytest.raises(Undo):
+        async with in_transaction() as transaction:
+            insert = db.sql("INSERT INTO db_path_probe (n) VALUES ($1)")
+            await transaction.execute_query(insert, [8])
+            assert await _numbers() == [8]
+            raise Undo
+    assert await _numbers() == []
