@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import orjson
 from tortoise import Tortoise, connections
 from tortoise.backends.base.config_generator import expand_db_url
 
@@ -122,3 +124,35 @@ async def lock_name(transaction: Any, name: str) -> None:
     transaction ends. SQLite already runs one write transaction at a time."""
     if dialect() == "postgres":
         await transaction.execute_query("SELECT pg_advisory_xact_lock(hashtext($1))", [name])
+
+
+# --- dialect differences in SQL and in the values rows carry -------------------------------------
+
+
+def timestamp(value: datetime | str) -> datetime:
+    """A stored time as an aware datetime: asyncpg gives one, SQLite keeps ISO text."""
+    return value if isinstance(value, datetime) else datetime.fromisoformat(value)
+
+
+def json_value(value: Any) -> Any:
+    """A JSON column's value: both drivers hand JSON over as text."""
+    return orjson.loads(value) if isinstance(value, str | bytes) else value
+
+
+def like_pattern(text: str) -> str:
+    """``text`` anywhere, with LIKE's wildcards in it taken literally (escaped with ``\\``)."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def contains_text(column: str, placeholder: str) -> str:
+    """``column`` contains the ``like_pattern`` in ``placeholder``, ignoring case."""
+    operator = "ILIKE" if dialect() == "postgres" else "LIKE"  # SQLite's LIKE ignores case
+    return f"{column} {operator} {placeholder} ESCAPE '\\'"
+
+
+def json_list_has(column: str, placeholder: str) -> str:
+    """The JSON list in ``column`` holds the string in ``placeholder``."""
+    if dialect() == "postgres":
+        return f"{column} ? {placeholder}"
+    return f"EXISTS (SELECT 1 FROM json_each({column}) WHERE value = {placeholder})"

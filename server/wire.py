@@ -4,10 +4,12 @@ milliseconds, ``__v`` on top-level documents, and absent optional fields left ou
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import orjson
 from sanic.response import HTTPResponse
+from tortoise.models import Model
 
 from codincod.accounts.models import Preferences, User
 from codincod.actors import Actor
@@ -41,29 +43,47 @@ def no_content() -> HTTPResponse:
     return HTTPResponse(status=204)
 
 
+Row = Mapping[str, Any]
+
+
+def row_of(entity: Model) -> dict[str, Any]:
+    """A model's stored fields as the row readers give them (``codincod.puzzles.reads``),
+    with its author when it was fetched."""
+    row = {name: getattr(entity, name) for name in entity._meta.db_fields}
+    if "author_id" in row and isinstance(author := getattr(entity, "author", None), User):
+        row["author"] = row_of(author)
+    return row
+
+
+def _row(entity: Row | Model) -> Row:
+    return entity if isinstance(entity, Mapping) else row_of(entity)
+
+
 def _present(**fields: Any) -> dict[str, Any]:
     return {key: value for key, value in fields.items() if value is not None}
 
 
-def user_profile(user: User) -> dict[str, Any] | None:
+def user_profile(user: Row | User) -> dict[str, Any] | None:
+    row = _row(user)
     profile = _present(
-        picture=user.profile_picture,
-        bio=user.profile_bio,
-        location=user.profile_location,
-        socials=list(user.profile_socials) or None,
+        picture=row["profile_picture"],
+        bio=row["profile_bio"],
+        location=row["profile_location"],
+        socials=list(row["profile_socials"] or ()) or None,
     )
     return profile or None
 
 
-def user_dto(user: User) -> dict[str, Any]:
+def user_dto(user: Row | User) -> dict[str, Any]:
     """The public face of a user: never email, password hash or moderation counters."""
+    row = _row(user)
     return _present(
-        _id=user.id,
-        username=user.username,
-        profile=user_profile(user),
-        role=user.role,
-        createdAt=iso_z(user.created_at),
-        updatedAt=iso_z(user.updated_at),
+        _id=row["id"],
+        username=row["username"],
+        profile=user_profile(row),
+        role=row["role"],
+        createdAt=iso_z(row["created_at"]),
+        updatedAt=iso_z(row["updated_at"]),
         __v=0,
     )
 
@@ -101,19 +121,20 @@ def language_dto(language: ProgrammingLanguage) -> dict[str, Any]:
     )
 
 
-def puzzle_summary_dto(puzzle: Puzzle) -> dict[str, Any]:
+def puzzle_summary_dto(puzzle: Row | Puzzle) -> dict[str, Any]:
     """A puzzle without its solution, comments or validators (activity lists)."""
+    row = _row(puzzle)
     return _present(
-        _id=puzzle.id,
-        title=puzzle.title,
-        statement=puzzle.statement,
-        constraints=puzzle.constraints,
-        author=puzzle.author_id,  # type: ignore[attr-defined]
-        difficulty=puzzle.difficulty,
-        visibility=puzzle.visibility,
-        tags=list(puzzle.tags),
-        createdAt=iso_z(puzzle.created_at),
-        updatedAt=iso_z(puzzle.updated_at),
+        _id=row["id"],
+        title=row["title"],
+        statement=row["statement"],
+        constraints=row["constraints"],
+        author=row["author_id"],
+        difficulty=row["difficulty"],
+        visibility=row["visibility"],
+        tags=list(row["tags"]),
+        createdAt=iso_z(row["created_at"]),
+        updatedAt=iso_z(row["updated_at"]),
         __v=0,
     )
 
@@ -133,61 +154,62 @@ def submission_activity_dto(submission: Submission) -> dict[str, Any]:
     }
 
 
-def _author(entity: Any) -> Any:
+def _author(row: Row) -> Any:
     """A populated author as a user DTO, else the bare id."""
-    author = entity.author
-    if isinstance(author, User):
-        return user_dto(author)
-    return entity.author_id
+    author = row.get("author")
+    return user_dto(author) if author is not None else row["author_id"]
 
 
-def validator_dto(validator: Validator) -> dict[str, Any]:
+def validator_dto(validator: Row | Validator) -> dict[str, Any]:
+    row = _row(validator)
     return {
-        "_id": validator.id,
-        "input": validator.input,
-        "output": validator.output,
-        "createdAt": iso_z(validator.created_at),
-        "updatedAt": iso_z(validator.updated_at),
+        "_id": row["id"],
+        "input": row["input"],
+        "output": row["output"],
+        "createdAt": iso_z(row["created_at"]),
+        "updatedAt": iso_z(row["updated_at"]),
     }
 
 
-def comment_dto(comment: Comment, reply_ids: list[str]) -> dict[str, Any]:
+def comment_dto(comment: Row | Comment, reply_ids: list[str]) -> dict[str, Any]:
     """A comment as ``isCommentDto`` accepts it: replies as ids, ``parentId`` the puzzle for
     top-level comments and the parent comment for replies."""
+    row = _row(comment)
     return {
-        "_id": comment.id,
-        "author": _author(comment),
-        "text": comment.text,
-        "upvote": comment.upvote,
-        "downvote": comment.downvote,
-        "commentType": comment.comment_type,
+        "_id": row["id"],
+        "author": _author(row),
+        "text": row["text"],
+        "upvote": row["upvote"],
+        "downvote": row["downvote"],
+        "commentType": row["comment_type"],
         "comments": reply_ids,
-        "parentId": comment.parent_id or comment.puzzle_id,  # type: ignore[attr-defined]
-        "createdAt": iso_z(comment.created_at),
-        "updatedAt": iso_z(comment.updated_at),
+        "parentId": row["parent_id"] or row["puzzle_id"],
+        "createdAt": iso_z(row["created_at"]),
+        "updatedAt": iso_z(row["updated_at"]),
         "__v": 0,
     }
 
 
 def puzzle_dto(
-    puzzle: Puzzle,
-    validators: list[Validator] | None = None,
+    puzzle: Row | Puzzle,
+    validators: Sequence[Row | Validator] | None = None,
     comments: list[dict[str, Any]] | None = None,
     solution: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    body = puzzle_summary_dto(puzzle)
-    body["author"] = _author(puzzle)
+    row = _row(puzzle)
+    body = puzzle_summary_dto(row)
+    body["author"] = _author(row)
     body["validators"] = [validator_dto(v) for v in validators or []]
     body["comments"] = comments or []
-    if puzzle.moderation_feedback:
-        body["moderationFeedback"] = puzzle.moderation_feedback
+    if row["moderation_feedback"]:
+        body["moderationFeedback"] = row["moderation_feedback"]
     if solution is not None:
         body["solution"] = solution
     return body
 
 
-def solution_dto(puzzle: Puzzle, language: ProgrammingLanguage | None) -> dict[str, Any]:
-    solution: dict[str, Any] = {"code": puzzle.solution_code}
+def solution_dto(puzzle: Row | Puzzle, language: ProgrammingLanguage | None) -> dict[str, Any]:
+    solution: dict[str, Any] = {"code": _row(puzzle)["solution_code"]}
     if language is not None:
         solution["programmingLanguage"] = language_dto(language)
     return solution

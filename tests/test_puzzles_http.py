@@ -503,3 +503,67 @@ async def test_shared_list_views_keep_each_users_drafts(server) -> None:
             assert [await total(t) for t in (None, writer, reader, mod)] == [1, 1, 1, 1]
         await http.delete(f"/api/v1/puzzle/{puzzle_id}", headers=auth(mod))
         assert [await total(t) for t in (None, writer, reader, mod)] == [0, 0, 0, 0]
+
+
+async def test_list_totals_and_order_match_the_rows(server) -> None:
+    """Totals come from counts the database keeps (triggers) and pages from the list's index:
+    whatever changes the puzzles (the API, the ORM, plain SQL), every view's total and order
+    are those of the rows themselves."""
+    from tortoise.expressions import Q
+
+    from codincod import db
+
+    async with client(server.url) as http:
+        mine = await register(http, "tally_author")
+        mod = await register(http, "tally_mod")
+        await make_moderator("tally_mod")
+        me = await User.get(username="tally_author")
+        other = await User.get(username="tally_mod")
+        for n in range(7):
+            await Puzzle.create(
+                title=f"Tally {n} {'100%' if n == 2 else '100x'}",
+                author=me if n % 2 else other,
+                visibility=("approved", "draft", "review")[n % 3],
+                difficulty=("beginner", "expert")[n % 2],
+            )
+        flipped = await Puzzle.filter(author=other, visibility="draft").first()
+        assert flipped is not None
+        await Puzzle.filter(id=flipped.id).update(visibility="approved", difficulty="expert")
+        gone = await Puzzle.filter(author=me, visibility="approved").first()
+        assert gone is not None
+        await db.connection().execute_query(db.sql("DELETE FROM puzzles WHERE id = $1"), [gone.id])
+
+        async def listed(token: str | None, **params: Any) -> tuple[int, list[str]]:
+            headers = auth(token) if token else {}
+            ids: list[str] = []
+            total, page = -1, 1
+            while True:
+                query = {"pageSize": 3, "page": page, **params}
+                body = (await http.get("/api/v1/puzzle", params=query, headers=headers)).json()
+                total = body["totalItems"]
+                ids += [item["_id"] for item in body["items"]]
+                if page >= body["totalPages"]:
+                    return total, ids
+                page += 1
+
+        async def expected(condition: Q) -> tuple[int, list[str]]:
+            rows = await Puzzle.filter(condition).order_by("-created_at", "-id")
+            return len(rows), [row.id for row in rows]
+
+        approved = Q(visibility="approved")
+        own = approved | Q(author_id=me.id)
+        cases: list[tuple[str | None, dict[str, str], Q]] = [
+            (None, {}, approved),
+            (None, {"difficulty": "expert"}, approved & Q(difficulty="expert")),
+            (mine, {}, own),
+            (mine, {"difficulty": "beginner"}, own & Q(difficulty="beginner")),
+            (mine, {"visibility": "review"}, Q(author_id=me.id, visibility="review")),
+            (mod, {}, Q()),
+            (mod, {"visibility": "draft"}, Q(visibility="draft")),
+            (mod, {"search": "100%"}, Q(title__contains="100%")),
+            (mod, {"search": "tally_"}, Q(title__icontains="tally_")),
+        ]
+        for token, params, condition in cases:
+            want = await expected(condition)
+            await eventually(lambda t=token, p=params: listed(t, **p), want)
+        assert (await listed(mod, search="100%"))[0] == 1

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tortoise import fields
+from tortoise.models import Model
 
 from codincod.modelbase import Entity
 
@@ -48,7 +49,28 @@ class Puzzle(Entity):
 
     class Meta:
         table = "puzzles"
-        indexes = (("visibility", "created_at"), ("author_id", "created_at"))
+        # The list's filters and order (newest first, id breaking ties), so a page is read
+        # from the index instead of sorting every match.
+        indexes = (
+            ("visibility", "created_at", "id"),
+            ("visibility", "difficulty", "created_at", "id"),
+            ("author_id", "created_at", "id"),
+            ("created_at", "id"),
+        )
+
+
+class PuzzleCount(Model):
+    """How many puzzles there are of each visibility and difficulty, kept exact by triggers
+    on ``puzzles`` (see the migrations), so a list's total is a lookup instead of a count."""
+
+    id = fields.IntField(primary_key=True)
+    visibility = fields.CharField(max_length=16)
+    difficulty = fields.CharField(max_length=16)
+    n = fields.IntField(default=0)
+
+    class Meta:
+        table = "puzzle_counts"
+        unique_together = (("visibility", "difficulty"),)
 
 
 class Validator(Entity):

@@ -15,7 +15,7 @@ from codincod.cache import TaggedCache
 
 if TYPE_CHECKING:
     from codincod.pagination import Page
-    from codincod.puzzles.models import Puzzle
+    from codincod.puzzles.reads import Row
     from codincod.puzzles.service import PuzzleView
     from codincod.validation import Schema
 
@@ -67,8 +67,8 @@ def unlisted_key(user_id: str) -> tuple[str, str]:
 UNLISTED_TAGS = frozenset({LISTS})
 
 
-def list_tags(page: Page[Puzzle]) -> set[str]:
-    return {LISTS, *user_tags(p.author_id for p in page.items)}  # type: ignore[attr-defined]
+def list_tags(page: Page[Row]) -> set[str]:
+    return {LISTS, *user_tags(puzzle["author_id"] for puzzle in page.items)}
 
 
 def page_key(puzzle_id: str) -> tuple[str, str]:
@@ -77,7 +77,7 @@ def page_key(puzzle_id: str) -> tuple[str, str]:
 
 def page_tags(found: PuzzleView) -> set[str] | None:
     """An approved puzzle's page is the same for everyone (None: do not share it)."""
-    if found.puzzle.visibility != "approved":
+    if found.puzzle["visibility"] != "approved":
         return None
-    people = {found.puzzle.author_id} | {c.author_id for c in found.comments}  # type: ignore[attr-defined]
-    return {puzzle_tag(found.puzzle.id), *user_tags(people)}
+    people = {found.puzzle["author_id"]} | {c["author_id"] for c in found.comments}
+    return {puzzle_tag(found.puzzle["id"]), *user_tags(people)}

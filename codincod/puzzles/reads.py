@@ -1,59 +1,134 @@
-"""The puzzle page's reads in plain SQL: four statements, no query building, no prefetching.
+"""The puzzle list and a puzzle's page in plain SQL, as rows: no query building, no ORM model
+per row (the ORM spent about three quarters of a page's time building queries and models).
 
-The ORM spent about three quarters of a puzzle page's time building queries and models for
-its fifty comments; these statements return rows that become the same model objects.
+A row is a dict of column values (aware datetimes, decoded JSON); a joined author is a user
+row under ``"author"``. ``server.wire`` turns rows into what the frontend reads.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from tortoise.models import Model
-
 from codincod import db
-from codincod.accounts.models import User
-from codincod.comments.models import Comment
-from codincod.puzzles.models import Puzzle, Validator
+from codincod.puzzles.listing import ListQuery, page_ids_sql
 
-_USER_COLUMNS = [name for name in User._meta.db_fields]
-_AUTHOR = ", ".join(f'u."{name}" AS "u_{name}"' for name in _USER_COLUMNS)
+Row = dict[str, Any]
 
-_PUZZLE = f"SELECT p.*, {_AUTHOR} FROM puzzles p JOIN users u ON u.id = p.author_id WHERE p.id = $1"
-_VALIDATORS = "SELECT * FROM validators WHERE puzzle_id = $1 ORDER BY position"
+USER_COLUMNS = (
+    "id",
+    "created_at",
+    "updated_at",
+    "username",
+    "role",
+    "profile_picture",
+    "profile_bio",
+    "profile_location",
+    "profile_socials",
+)
+PUZZLE_COLUMNS = (
+    "id",
+    "created_at",
+    "updated_at",
+    "title",
+    "statement",
+    "constraints",
+    "difficulty",
+    "visibility",
+    "tags",
+    "moderation_feedback",
+    "author_id",
+)
+COMMENT_COLUMNS = (
+    "id",
+    "created_at",
+    "updated_at",
+    "text",
+    "comment_type",
+    "upvote",
+    "downvote",
+    "author_id",
+    "puzzle_id",
+    "parent_id",
+)
+_AUTHOR = ", ".join(f"u.{name} AS u_{name}" for name in USER_COLUMNS)
+
+
+def _columns(alias: str, names: tuple[str, ...]) -> str:
+    return ", ".join(f"{alias}.{name}" for name in names)
+
+
+_PUZZLE = (
+    f"SELECT {_columns('p', PUZZLE_COLUMNS)}, p.solution_code, p.solution_language_id, {_AUTHOR} "
+    "FROM puzzles p JOIN users u ON u.id = p.author_id WHERE p.id = $1"
+)
+_VALIDATORS = (
+    "SELECT id, created_at, updated_at, input, output FROM validators "
+    "WHERE puzzle_id = $1 ORDER BY position"
+)
+# Every comment of the puzzle in one statement: top-level ones become the page's comments,
+# replies only give their ids to their parents.
 _COMMENTS = (
-    f"SELECT c.*, {_AUTHOR} FROM comments c JOIN users u ON u.id = c.author_id "
-    "WHERE c.puzzle_id = $1 AND c.parent_id IS NULL ORDER BY c.created_at, c.id"
+    f"SELECT {_columns('c', COMMENT_COLUMNS)}, {_AUTHOR} FROM comments c "
+    "JOIN users u ON u.id = c.author_id WHERE c.puzzle_id = $1 ORDER BY c.created_at, c.id"
 )
-_REPLIES = (
-    "SELECT parent_id, id FROM comments WHERE puzzle_id = $1 AND parent_id IS NOT NULL "
-    "ORDER BY created_at, id"
+_LIST_PAGE = (
+    f"WITH page AS ({{ids}}) SELECT {_columns('p', PUZZLE_COLUMNS)}, {_AUTHOR} "
+    "FROM page JOIN puzzles p ON p.id = page.id JOIN users u ON u.id = p.author_id "
+    "ORDER BY p.created_at DESC, p.id DESC"
 )
 
 
-def _model(model: type[Model], row: dict[str, Any]) -> Any:
-    return model._init_from_db(**{name: row[name] for name in model._meta.db_fields})
+def user_row(row: Row, prefix: str = "") -> Row:
+    user = {name: row[prefix + name] for name in USER_COLUMNS}
+    user["created_at"] = db.timestamp(user["created_at"])
+    user["updated_at"] = db.timestamp(user["updated_at"])
+    user["profile_socials"] = db.json_value(user["profile_socials"])
+    return user
 
 
-def _with_author(model: type[Model], row: dict[str, Any]) -> Any:
-    entity = _model(model, row)
-    author = _model(User, {name: row[f"u_{name}"] for name in _USER_COLUMNS})
-    entity._author = author  # what Tortoise sets when it fetches the relation itself
+def _dated(row: Row) -> Row:
+    row["created_at"] = db.timestamp(row["created_at"])
+    row["updated_at"] = db.timestamp(row["updated_at"])
+    return row
+
+
+def _with_author(row: Row, names: tuple[str, ...], *extra: str) -> Row:
+    entity = _dated({name: row[name] for name in (*names, *extra)})
+    entity["author"] = user_row(row, "u_")
     return entity
 
 
-async def puzzle_with_author(puzzle_id: str) -> Puzzle | None:
+def _puzzle(row: Row, *extra: str) -> Row:
+    puzzle = _with_author(row, PUZZLE_COLUMNS, *extra)
+    puzzle["tags"] = db.json_value(puzzle["tags"])
+    return puzzle
+
+
+async def list_page(query: ListQuery) -> list[Row]:
+    """The page's puzzles with their authors, newest first."""
+    ids, params = page_ids_sql(query)
+    return [_puzzle(row) for row in await db.fetch_all(_LIST_PAGE.format(ids=ids), params)]
+
+
+async def puzzle(puzzle_id: str) -> Row | None:
+    """A puzzle with its author, solution code and solution language id."""
     row = await db.fetch_one(_PUZZLE, (puzzle_id,))
-    return _with_author(Puzzle, row) if row else None
+    return _puzzle(row, "solution_code", "solution_language_id") if row else None
 
 
-async def page_parts(puzzle_id: str) -> tuple[list[Validator], list[Comment], dict[str, list[str]]]:
-    """Validators in order, top-level comments with their authors, and the ids of the
-    replies under each top-level comment."""
-    validators = [_model(Validator, row) for row in await db.fetch_all(_VALIDATORS, (puzzle_id,))]
-    comments = [_with_author(Comment, row) for row in await db.fetch_all(_COMMENTS, (puzzle_id,))]
-    top_level = {comment.id for comment in comments}
+async def validators(puzzle_id: str) -> list[Row]:
+    return [_dated(row) for row in await db.fetch_all(_VALIDATORS, (puzzle_id,))]
+
+
+async def comments(puzzle_id: str) -> tuple[list[Row], dict[str, list[str]]]:
+    """Top-level comments in order, with their authors, and the ids of the replies under
+    each of them."""
+    top_level: list[Row] = []
     reply_ids: dict[str, list[str]] = {}
-    for row in await db.fetch_all(_REPLIES, (puzzle_id,)):
-        if row["parent_id"] in top_level:
+    for row in await db.fetch_all(_COMMENTS, (puzzle_id,)):
+        if row["parent_id"] is None:
+            top_level.append(_with_author(row, COMMENT_COLUMNS))
+        else:
             reply_ids.setdefault(row["parent_id"], []).append(row["id"])
-    return validators, comments, reply_ids
+    shown = {comment["id"] for comment in top_level}
+    return top_level, {parent: ids for parent, ids in reply_ids.items() if parent in shown}

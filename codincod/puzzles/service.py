@@ -6,22 +6,23 @@ import copy
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from tortoise.expressions import Q, RawSQL
-from tortoise.queryset import QuerySet
+from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from codincod import db
 from codincod.accounts.models import User
 from codincod.accounts.schemas import is_valid_username
+from codincod.accounts.service import find_user
 from codincod.actors import Actor
-from codincod.comments.models import Comment
 from codincod.errors import Forbidden, InvalidInput, NotFound
 from codincod.execution.executor import Executor, Limits
 from codincod.execution.models import ProgrammingLanguage
 from codincod.ids import is_valid_id
 from codincod.pagination import Page, PageQuery
 from codincod.puzzles import readcache, reads, rules, selfcheck
-from codincod.puzzles.models import TAGS, Puzzle, Validator
+from codincod.puzzles.listing import Branch, Condition, ListQuery, total_sql
+from codincod.puzzles.models import Puzzle, Validator
+from codincod.puzzles.reads import Row
 from codincod.puzzles.schemas import PuzzleCreate, PuzzleListQuery, PuzzleUpdate
 from codincod.puzzles.selfcheck import SelfCheck
 from codincod.timeutil import utcnow
@@ -31,71 +32,80 @@ NOT_FOUND = "Puzzle not found"
 
 @dataclass
 class PuzzleView:
-    """A puzzle with what its page shows: author, validators and top-level comments (each
-    with its author and the ids of its replies)."""
+    """A puzzle row (with its author) and what its page shows: validators and top-level
+    comments (each with its author and the ids of its replies), as rows (``reads``)."""
 
-    puzzle: Puzzle
-    validators: list[Validator] = field(default_factory=list)
-    comments: list[Comment] = field(default_factory=list)
+    puzzle: Row
+    validators: list[Row] = field(default_factory=list)
+    comments: list[Row] = field(default_factory=list)
     reply_ids: dict[str, list[str]] = field(default_factory=dict)
 
 
-def _visible_to(actor: Actor | None) -> Q:
+def _scope(actor: Actor | None) -> list[Branch]:
+    """Everyone sees approved puzzles, authors their own too, moderators all of them."""
     if actor is not None and actor.is_moderator:
-        return Q()
+        return [Branch()]
+    approved = Branch({"visibility": "approved"})
     if actor is None:
-        return Q(visibility="approved")
-    return Q(visibility="approved") | Q(author_id=actor.id)
+        return [approved]
+    own = Branch(other=[Condition("author_id = {}", (actor.id,)), UNAPPROVED])
+    return [approved, own]
 
 
-def _with_tags(selected: QuerySet[Puzzle], tags: list[str]) -> QuerySet[Puzzle]:
-    if db.dialect() == "postgres":
-        return selected.filter(tags__contains=tags)
-    # SQLite: Tortoise cannot filter inside JSON there. Tags come from a closed enum, checked
-    # before they get here, so writing them into the SQL is safe.
-    for number, tag in enumerate(tags):
-        assert tag in TAGS
-        exists = f'EXISTS (SELECT 1 FROM json_each("puzzles"."tags") WHERE value = \'{tag}\')'
-        selected = selected.annotate(**{f"tag_{number}": RawSQL(exists)}).filter(
-            **{f"tag_{number}": 1}
-        )
-    return selected
+UNAPPROVED = Condition("visibility <> {}", ("approved",))
 
 
-async def _page(query: Q, page: PageQuery, tags: list[str] | None = None) -> Page[Puzzle]:
-    selected = Puzzle.filter(query)
-    if tags:
-        selected = _with_tags(selected, tags)
-    total = await selected.count()
-    items = (
-        await selected.order_by("-created_at", "-id")
-        .offset(page.offset)
-        .limit(page.pageSize)
-        .select_related("author")
-    )
-    return Page(items=list(items), page=page.page, page_size=page.pageSize, total=total)
+def _filtered(
+    branches: list[Branch], query: PuzzleListQuery, author_id: str | None
+) -> list[Branch]:
+    extra: list[Condition] = []
+    if query.search:
+        extra.append(Condition(db.contains_text("title", "{}"), (db.like_pattern(query.search),)))
+    for tag in query.tags or ():
+        extra.append(Condition(db.json_list_has("tags", "{}"), (tag,)))
+    if author_id is not None:
+        extra.append(Condition("author_id = {}", (author_id,)))
+    kept = []
+    for branch in branches:
+        narrowed: Branch | None = Branch(branch.equal, [*branch.other, *extra])
+        for column in ("difficulty", "visibility"):
+            value = getattr(query, column)
+            if value and narrowed is not None:
+                narrowed = narrowed.narrowed(column, value)
+        if narrowed is not None:
+            kept.append(narrowed)
+    return kept
 
 
-async def _author_filter(author: str) -> Q:
+async def _page(branches: list[Branch], page: PageQuery) -> Page[Row]:
+    query = ListQuery(branches, offset=page.offset, limit=page.pageSize)
+    if not branches:
+        return Page(items=[], page=page.page, page_size=page.pageSize, total=0)
+    total = await db.fetch_one(*total_sql(query))
+    items = await reads.list_page(query)
+    count = int(total["total"]) if total else 0
+    return Page(items=items, page=page.page, page_size=page.pageSize, total=count)
+
+
+async def _author_id(author: str) -> str | None:
+    """The id a list's ``author`` filter names (a user id or a username); ``None``: nobody."""
     if is_valid_id(author):
-        return Q(author_id=author.lower())
+        return author.lower()
     if not is_valid_username(author):
         raise InvalidInput("author must be a username or a user id")
-    return Q(author__username=author)
+    user = await find_user(author)
+    return user.id if user else None
 
 
-async def list_puzzles(actor: Actor | None, query: PuzzleListQuery) -> Page[Puzzle]:
-    """Newest first; everyone sees approved puzzles, authors their own, moderators all."""
-    condition = _visible_to(actor)
-    if query.difficulty:
-        condition &= Q(difficulty=query.difficulty)
-    if query.visibility:
-        condition &= Q(visibility=query.visibility)
-    if query.search:
-        condition &= Q(title__icontains=query.search)
+async def list_puzzles(actor: Actor | None, query: PuzzleListQuery) -> Page[Row]:
+    """Newest first; filters: difficulty, visibility, title search, tags, author."""
+    branches = _scope(actor)
+    author_id = None
     if query.author:
-        condition &= await _author_filter(query.author)
-    return await _page(condition, query, query.tags)
+        author_id = await _author_id(query.author)
+        if author_id is None:
+            branches = []
+    return await _page(_filtered(branches, query, author_id), query)
 
 
 async def list_view(actor: Actor | None) -> str | None:
@@ -113,13 +123,16 @@ async def list_view(actor: Actor | None) -> str | None:
     return None if cached == b"1" else readcache.PUBLIC
 
 
-async def puzzles_of_user(actor: Actor | None, username: str, page: PageQuery) -> Page[Puzzle]:
+async def puzzles_of_user(actor: Actor | None, username: str, page: PageQuery) -> Page[Row]:
     if not is_valid_username(username):
         raise InvalidInput("username is invalid")
     user = await User.get_or_none(username=username)
     if user is None:
         raise NotFound("User not found")
-    return await _page(_visible_to(actor) & Q(author_id=user.id), page)
+    branches = [
+        Branch(b.equal, [*b.other, Condition("author_id = {}", (user.id,))]) for b in _scope(actor)
+    ]
+    return await _page(branches, page)
 
 
 async def _find(puzzle_id: str) -> Puzzle:
@@ -131,27 +144,31 @@ async def _find(puzzle_id: str) -> Puzzle:
     return puzzle
 
 
+async def _row(puzzle_id: str) -> Row:
+    found = await reads.puzzle(puzzle_id.lower()) if is_valid_id(puzzle_id) else None
+    if found is None:
+        raise NotFound(NOT_FOUND)
+    return found
+
+
 async def view(actor: Actor | None, puzzle_id: str) -> PuzzleView:
-    if not is_valid_id(puzzle_id):
+    found = await _row(puzzle_id)
+    if not rules.can_view(actor, found["author_id"], found["visibility"]):
         raise NotFound(NOT_FOUND)
-    puzzle = await reads.puzzle_with_author(puzzle_id.lower())
-    if puzzle is None or not rules.can_view(actor, puzzle.author_id, puzzle.visibility):  # type: ignore[attr-defined]
-        raise NotFound(NOT_FOUND)
-    validators, comments, reply_ids = await reads.page_parts(puzzle.id)
-    return PuzzleView(puzzle, validators, comments, reply_ids)
+    comments, reply_ids = await reads.comments(found["id"])
+    return PuzzleView(found, await reads.validators(found["id"]), comments, reply_ids)
 
 
 async def with_solution(
     actor: Actor, puzzle_id: str
 ) -> tuple[PuzzleView, ProgrammingLanguage | None]:
-    puzzle = await _find(puzzle_id)
-    if not rules.can_edit(actor, puzzle.author_id):  # type: ignore[attr-defined]
+    found = await _row(puzzle_id)
+    if not rules.can_edit(actor, found["author_id"]):
         raise Forbidden("Not authorized")
-    validators = await Validator.filter(puzzle_id=puzzle.id).order_by("position")
     language = None
-    if puzzle.solution_language_id:  # type: ignore[attr-defined]
-        language = await ProgrammingLanguage.get_or_none(id=puzzle.solution_language_id)  # type: ignore[attr-defined]
-    return PuzzleView(puzzle, list(validators)), language
+    if found["solution_language_id"]:
+        language = await ProgrammingLanguage.get_or_none(id=found["solution_language_id"])
+    return PuzzleView(found, await reads.validators(found["id"])), language
 
 
 async def create(actor: Actor, data: PuzzleCreate) -> Puzzle:

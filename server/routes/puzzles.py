@@ -28,7 +28,7 @@ bp = Blueprint("puzzles", url_prefix="/api/v1/puzzle", strict_slashes=False)
 
 
 def view_dto(found: puzzles.PuzzleView) -> dict:
-    comment_items = [comment_dto(c, found.reply_ids.get(c.id, [])) for c in found.comments]
+    comment_items = [comment_dto(c, found.reply_ids.get(c["id"], [])) for c in found.comments]
     return puzzle_dto(found.puzzle, found.validators, comment_items)
 
 
