@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
-_ZERO = timedelta(0)
+from datetime import UTC, datetime
 
 
 def utcnow() -> datetime:
@@ -19,8 +17,8 @@ def as_utc(value: datetime) -> datetime:
 
 def iso_z(value: datetime) -> str:
     """``2025-10-31T21:11:22.123Z``: the only date form the frontend's zod schemas accept."""
-    if value.utcoffset() != _ZERO:
+    if value.tzinfo is not UTC:
         value = as_utc(value)
     # isoformat is implemented in C: several times faster than strftime, and it is called
-    # for every date of every row sent.
-    return value.replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"
+    # for every date of every row sent. It ends in "+00:00" here.
+    return value.isoformat(timespec="milliseconds")[:-6] + "Z"

@@ -65,27 +65,33 @@ def _present(**fields: Any) -> dict[str, Any]:
 
 def user_profile(user: Row | User) -> dict[str, Any] | None:
     row = _row(user)
-    profile = _present(
-        picture=row["profile_picture"],
-        bio=row["profile_bio"],
-        location=row["profile_location"],
-        socials=list(row["profile_socials"] or ()) or None,
-    )
+    profile = {}
+    for key, column in _PROFILE:
+        if (value := row[column]) is not None:
+            profile[key] = value
+    if socials := row["profile_socials"]:
+        profile["socials"] = list(socials)
     return profile or None
+
+
+_PROFILE = (
+    ("picture", "profile_picture"),
+    ("bio", "profile_bio"),
+    ("location", "profile_location"),
+)
 
 
 def user_dto(user: Row | User) -> dict[str, Any]:
     """The public face of a user: never email, password hash or moderation counters."""
     row = _row(user)
-    return _present(
-        _id=row["id"],
-        username=row["username"],
-        profile=user_profile(row),
-        role=row["role"],
-        createdAt=iso_z(row["created_at"]),
-        updatedAt=iso_z(row["updated_at"]),
-        __v=0,
-    )
+    body = {"_id": row["id"], "username": row["username"]}
+    if profile := user_profile(row):
+        body["profile"] = profile
+    body["role"] = row["role"]
+    body["createdAt"] = iso_z(row["created_at"])
+    body["updatedAt"] = iso_z(row["updated_at"])
+    body["__v"] = 0
+    return body
 
 
 def authenticated_info(actor: Actor) -> dict[str, Any]:

@@ -57,21 +57,21 @@ def _columns(alias: str, names: tuple[str, ...]) -> str:
     return ", ".join(f"{alias}.{name}" for name in names)
 
 
-_PUZZLE = (
+PUZZLE_SQL = (
     f"SELECT {_columns('p', PUZZLE_COLUMNS)}, p.solution_code, p.solution_language_id, {_AUTHOR} "
     "FROM puzzles p JOIN users u ON u.id = p.author_id WHERE p.id = $1"
 )
-_VALIDATORS = (
+VALIDATORS_SQL = (
     "SELECT id, created_at, updated_at, input, output FROM validators "
     "WHERE puzzle_id = $1 ORDER BY position"
 )
 # Every comment of the puzzle in one statement: top-level ones become the page's comments,
 # replies only give their ids to their parents.
-_COMMENTS = (
+COMMENTS_SQL = (
     f"SELECT {_columns('c', COMMENT_COLUMNS)}, {_AUTHOR} FROM comments c "
     "JOIN users u ON u.id = c.author_id WHERE c.puzzle_id = $1 ORDER BY c.created_at, c.id"
 )
-_LIST_PAGE = (
+LIST_PAGE_SQL = (
     f"WITH page AS ({{ids}}) SELECT {_columns('p', PUZZLE_COLUMNS)}, {_AUTHOR} "
     "FROM page JOIN puzzles p ON p.id = page.id JOIN users u ON u.id = p.author_id "
     "ORDER BY p.created_at DESC, p.id DESC"
@@ -107,17 +107,17 @@ def _puzzle(row: Row, *extra: str) -> Row:
 async def list_page(query: ListQuery) -> list[Row]:
     """The page's puzzles with their authors, newest first."""
     ids, params = page_ids_sql(query)
-    return [_puzzle(row) for row in await db.fetch_all(_LIST_PAGE.format(ids=ids), params)]
+    return [_puzzle(row) for row in await db.fetch_all(LIST_PAGE_SQL.format(ids=ids), params)]
 
 
 async def puzzle(puzzle_id: str) -> Row | None:
     """A puzzle with its author, solution code and solution language id."""
-    row = await db.fetch_one(_PUZZLE, (puzzle_id,))
+    row = await db.fetch_one(PUZZLE_SQL, (puzzle_id,))
     return _puzzle(row, "solution_code", "solution_language_id") if row else None
 
 
 async def validators(puzzle_id: str) -> list[Row]:
-    return [_dated(row) for row in await db.fetch_all(_VALIDATORS, (puzzle_id,))]
+    return [_dated(row) for row in await db.fetch_all(VALIDATORS_SQL, (puzzle_id,))]
 
 
 async def comments(puzzle_id: str) -> tuple[list[Row], dict[str, list[str]]]:
@@ -125,7 +125,7 @@ async def comments(puzzle_id: str) -> tuple[list[Row], dict[str, list[str]]]:
     each of them."""
     top_level: list[Row] = []
     reply_ids: dict[str, list[str]] = {}
-    for row in await db.fetch_all(_COMMENTS, (puzzle_id,)):
+    for row in await db.fetch_all(COMMENTS_SQL, (puzzle_id,)):
         if row["parent_id"] is None:
             top_level.append(_with_author(row, COMMENT_COLUMNS))
         else:

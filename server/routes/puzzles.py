@@ -37,15 +37,15 @@ async def list_puzzles(request: Request) -> HTTPResponse:
     """Puzzles newest first; filters: difficulty, tags, author, search, visibility."""
     query = parse(PuzzleListQuery, query_args(request))
     who = await optional_actor(request)
-    key = readcache.list_key(await puzzles.list_view(who), query)
+    view = await puzzles.list_view(who)
 
     async def build() -> tuple[bytes, Iterable[str]]:
-        page = await puzzles.list_puzzles(who, query)
+        page = await puzzles.list_puzzles(who, query, view)
         return encode(page_dto(page, [puzzle_dto(p) for p in page.items])), readcache.list_tags(
             page
         )
 
-    return raw_json(await public_reads.get_or_build(key, build))
+    return raw_json(await public_reads.get_or_build(readcache.list_key(view, query), build))
 
 
 @bp.post("/")

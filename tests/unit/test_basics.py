@@ -37,6 +37,10 @@ def test_dates_are_utc_with_milliseconds_and_z() -> None:
     value = datetime(2025, 10, 31, 22, 11, 22, 123456, tzinfo=timezone(timedelta(hours=1)))
     assert iso_z(value) == "2025-10-31T21:11:22.123Z"
     assert iso_z(datetime(2025, 1, 1, tzinfo=UTC)) == "2025-01-01T00:00:00.000Z"
+    assert iso_z(datetime(2025, 1, 1, 2, 30)) == "2025-01-01T02:30:00.000Z"  # naive: UTC
+    two_hours_east = timezone(timedelta(hours=2))
+    assert iso_z(datetime(2025, 1, 1, 2, 30, tzinfo=two_hours_east)) == "2025-01-01T00:30:00.000Z"
+    assert iso_z(datetime(2025, 1, 1, tzinfo=timezone(timedelta(0)))) == "2025-01-01T00:00:00.000Z"
 
 
 def test_settings_defaults_and_node_fallbacks(monkeypatch, tmp_path) -> None:
