@@ -7,7 +7,7 @@ import logging
 
 from sanic import Sanic
 
-from codincod import __version__, db
+from codincod import db
 from codincod.accounts.authcache import auth_cache
 from codincod.bus import bus
 from codincod.config import Settings
@@ -15,7 +15,7 @@ from codincod.errors import DomainError
 from codincod.execution import languages
 from codincod.execution.choice import executor_for, run_limits
 from codincod.puzzles.readcache import public_reads
-from server import errors, middleware
+from server import errors, middleware, openapi
 from server.logs import flush_buffered_logs, logging_config
 from server.routes import (
     auth,
@@ -38,6 +38,7 @@ BLUEPRINTS = (
     comments.bp,
     reports.bp,
     execution.bp,
+    openapi.bp,
 )
 
 
@@ -51,6 +52,9 @@ def _configure(app: Sanic, settings: Settings) -> None:
     app.config.CORS_EXPOSE_HEADERS = ["upgrade", "connection", "x-request-id", "retry-after"]
     app.config.CORS_METHODS = ["GET", "HEAD", "PUT", "PATCH", "POST", "DELETE"]
     app.config.CORS_MAX_AGE = 600
+    # sanic-ext does CORS; the OpenAPI document is ours (server.openapi), built from the
+    # routes' own descriptions.
+    app.config.OAS = False
 
 
 def _listeners(app: Sanic, settings: Settings) -> None:
@@ -103,7 +107,4 @@ def create_app(settings: Settings, name: str = "codincod") -> Sanic:
     for blueprint in BLUEPRINTS:
         app.blueprint(blueprint)
     app.extend()
-    app.ext.openapi.describe(
-        "codincod API", version=__version__, description="The CodinCod wire contract."
-    )
     return app

@@ -14,6 +14,7 @@ USERNAME_MIN, USERNAME_MAX = 3, 20
 PASSWORD_MIN = 14
 EMAIL_MAX = 320
 _USERNAME = re.compile(r"^[a-zA-Z0-9_-]+$")
+USERNAME_PATTERN = r"^[a-zA-Z0-9_-]{3,20}$"  # what _USERNAME and the lengths allow, at once
 _EMAIL = re.compile(
     r"^(?!\.)(?!.*\.\.)([A-Za-z0-9_'+\-\.]*)[A-Za-z0-9_+-]@([A-Za-z0-9][A-Za-z0-9\-]*\.)+[A-Za-z]{2,}$"
 )
@@ -61,10 +62,32 @@ def check_object_id(value: str) -> str:
     return value.lower()
 
 
-Username = Annotated[str, AfterValidator(check_username)]
-Email = Annotated[str, AfterValidator(check_email)]
-Password = Annotated[str, AfterValidator(check_password)]
-ObjectId = Annotated[str, AfterValidator(check_object_id)]
+# The checks above give the messages; the JSON schema states the same rules for the OpenAPI
+# document (surrounding spaces are allowed: they are stripped).
+Username = Annotated[
+    str,
+    AfterValidator(check_username),
+    Field(json_schema_extra={"pattern": r"^\s*" + USERNAME_PATTERN[1:-1] + r"\s*$"}),
+]
+Email = Annotated[
+    str,
+    AfterValidator(check_email),
+    Field(
+        json_schema_extra={
+            "pattern": r"^\s*" + _EMAIL.pattern[1:-1] + r"\s*$",
+            "maxLength": EMAIL_MAX,
+        }
+    ),
+]
+Password = Annotated[
+    str,
+    AfterValidator(check_password),
+    Field(json_schema_extra={"minLength": PASSWORD_MIN, "maxLength": 4096}),
+]
+OBJECT_ID_PATTERN = r"^[0-9a-fA-F]{24}$"
+ObjectId = Annotated[
+    str, AfterValidator(check_object_id), Field(json_schema_extra={"pattern": OBJECT_ID_PATTERN})
+]
 Role = Literal["user", "moderator"]
 
 

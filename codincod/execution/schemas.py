@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field
+from pydantic import BeforeValidator, Field, WithJsonSchema
 
-from codincod.accounts.schemas import ObjectId
+from codincod.accounts.schemas import OBJECT_ID_PATTERN, ObjectId
 from codincod.validation import Schema
 
 MAX_CODE_LENGTH = 64 * 1024
@@ -20,7 +20,17 @@ def _language_id(value: Any) -> Any:
     return value.get("_id") if isinstance(value, dict) else value
 
 
-LanguageId = Annotated[ObjectId | None, BeforeValidator(_language_id)]
+_ID = {"type": "string", "pattern": OBJECT_ID_PATTERN}
+_LANGUAGE_ID_SCHEMA = {
+    "anyOf": [
+        _ID,
+        {"type": "object", "properties": {"_id": _ID}, "required": ["_id"]},
+        {"type": "null"},
+    ]
+}
+LanguageId = Annotated[
+    ObjectId | None, BeforeValidator(_language_id), WithJsonSchema(_LANGUAGE_ID_SCHEMA)
+]
 
 
 class ExecuteRequest(Schema):

@@ -17,6 +17,7 @@ Visibility = Literal[VISIBILITIES]  # type: ignore[valid-type]
 Tag = Literal[TAGS]  # type: ignore[valid-type]
 Title = Annotated[str, Field(min_length=4, max_length=128)]
 MAX_VALIDATORS = 200
+AUTHOR_PATTERN = r"^([a-zA-Z0-9_-]{3,20}|[0-9a-fA-F]{24})$"  # a username or a user id
 
 
 def _split_csv(value: Any) -> Any:
@@ -28,7 +29,9 @@ def _split_csv(value: Any) -> Any:
 class PuzzleListQuery(PageQuery):
     difficulty: Difficulty | None = None
     tags: Annotated[list[Tag], BeforeValidator(_split_csv), Field(max_length=8)] | None = None
-    author: Annotated[str, Field(min_length=1, max_length=24)] | None = None
+    # Checked in the service (with a message saying what may go there); stated here for the
+    # OpenAPI document.
+    author: Annotated[str, Field(json_schema_extra={"pattern": AUTHOR_PATTERN})] | None = None
     search: Annotated[str, Field(min_length=1, max_length=128)] | None = None
     visibility: Visibility | None = None
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from codincod.accounts.schemas import ObjectId
 from codincod.actors import Actor
@@ -31,9 +31,19 @@ from codincod.validation import Schema
 NOT_FOUND = "Submission not found"
 
 
+def _named(key: str) -> dict[str, Any]:
+    return {"required": [key], "properties": {key: {"not": {"type": "null"}}}}
+
+
 class SubmissionCreate(Schema):
     """The frontend sends ``programmingLanguage``, Node's schema ``programmingLanguageId``;
     either will do. A ``userId`` in the body is ignored: the submitter is the session's user."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [_named("programmingLanguage"), _named("programmingLanguageId")]
+        }
+    )
 
     puzzleId: ObjectId
     code: Annotated[str, Field(min_length=1, max_length=MAX_CODE_LENGTH)]

@@ -5,8 +5,10 @@ from sanic.response import HTTPResponse
 
 from codincod.accounts import service as accounts
 from codincod.accounts.schemas import Credentials, Registration
+from server import shapes
 from server.http import body_as, cleared_cookie, session_cookie, session_token, settings_of
 from server.middleware import enforce
+from server.openapi import described
 from server.ratelimit import LOGIN, LOGIN_PER_ACCOUNT, REGISTER, register_unaddressed
 from server.wire import reply
 
@@ -14,6 +16,7 @@ bp = Blueprint("auth", url_prefix="/api/v1", strict_slashes=False)
 
 
 @bp.post("/register", ctx_rate_limit=REGISTER, ctx_unaddressed_limit=register_unaddressed)
+@described({200: shapes.Message}, body=Registration)
 async def register(request: Request) -> HTTPResponse:
     """Create an account and start a session (``Set-Cookie: token=...``)."""
     settings = settings_of(request)
@@ -26,6 +29,7 @@ async def register(request: Request) -> HTTPResponse:
 
 
 @bp.post("/login", ctx_rate_limit=LOGIN)
+@described({200: shapes.Message}, body=Credentials)
 async def login(request: Request) -> HTTPResponse:
     """Start a session with a username or email and a password."""
     settings = settings_of(request)
@@ -39,6 +43,7 @@ async def login(request: Request) -> HTTPResponse:
 
 
 @bp.post("/logout")
+@described({200: shapes.Message}, auth="optional")
 async def logout(request: Request) -> HTTPResponse:
     """End the session: the token is refused from now on and the cookie is cleared."""
     settings = settings_of(request)

@@ -14,7 +14,9 @@ from codincod.games import codeview
 from codincod.games import service as games
 from codincod.submissions import service as submissions
 from codincod.submissions.service import SubmissionCreate
+from server import shapes
 from server.http import actor, body_as
+from server.openapi import described
 from server.ratelimit import EXECUTE, SUBMIT
 from server.wire import execution_dto, language_dto, reply, submission_dto, submitted_dto
 
@@ -30,6 +32,7 @@ def limits_of(request: Request) -> Limits:
 
 
 @bp.get("/programming-language")
+@described({200: shapes.Languages})
 async def list_languages(request: Request) -> HTTPResponse:
     """The languages code can run in now, by name, newest version first."""
     rows = await languages.installed(executor_of(request))
@@ -37,11 +40,13 @@ async def list_languages(request: Request) -> HTTPResponse:
 
 
 @bp.get("/programming-language/<language_id:str>")
+@described({200: shapes.Language})
 async def get_language(request: Request, language_id: str) -> HTTPResponse:
     return reply(language_dto(await languages.find(language_id)))
 
 
 @bp.post("/execute", ctx_rate_limit=EXECUTE)
+@described({200: shapes.Execution}, body=ExecuteRequest, auth="required")
 async def execute(request: Request) -> HTTPResponse:
     """Run code on one test input; nothing is stored."""
     acting = await actor(request)
@@ -51,6 +56,7 @@ async def execute(request: Request) -> HTTPResponse:
 
 
 @bp.post("/submission", ctx_rate_limit=SUBMIT)
+@described({201: shapes.Submitted}, body=SubmissionCreate, auth="required")
 async def submit(request: Request) -> HTTPResponse:
     """Judge code against every validator of a puzzle and keep the result."""
     who = await actor(request)
@@ -64,6 +70,7 @@ async def submit(request: Request) -> HTTPResponse:
 
 
 @bp.post("/submission/game")
+@described({201: shapes.HandedIn}, body=games.HandIn, auth="required")
 async def hand_in_to_game(request: Request) -> HTTPResponse:
     """Hand a judged submission in to a running game the actor plays in."""
     who = await actor(request)
@@ -79,6 +86,7 @@ async def hand_in_to_game(request: Request) -> HTTPResponse:
 
 
 @bp.get("/submission/<submission_id:str>")
+@described({200: shapes.Submission}, auth="required")
 async def get_submission(request: Request, submission_id: str) -> HTTPResponse:
     found = await codeview.view_submission(await actor(request), submission_id)
     return reply(submission_dto(found.submission, found.shows_code))

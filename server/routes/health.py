@@ -5,18 +5,22 @@ from sanic.response import HTTPResponse
 
 from codincod import db
 from codincod.execution.choice import describe
+from server import shapes
+from server.openapi import described
 from server.wire import reply
 
 bp = Blueprint("health", url_prefix="/api/v1/health", strict_slashes=False)
 
 
 @bp.get("/")
+@described({200: shapes.Health})
 async def liveness(request: Request) -> HTTPResponse:
     """The process is up (no dependency is checked)."""
     return reply({"status": "OK"})
 
 
 @bp.get("/ready")
+@described({200: shapes.Readiness, 503: shapes.Readiness})
 async def readiness(request: Request) -> HTTPResponse:
     """The server can do its work: the database answers."""
     try:

@@ -12,7 +12,9 @@ from codincod.puzzles import service as puzzles
 from codincod.puzzles.readcache import public_reads
 from codincod.puzzles.schemas import PuzzleCreate, PuzzleListQuery, PuzzleUpdate
 from codincod.validation import parse
+from server import shapes
 from server.http import actor, body_as, optional_actor, query_args
+from server.openapi import described
 from server.wire import (
     comment_dto,
     encode,
@@ -33,6 +35,7 @@ def view_dto(found: puzzles.PuzzleView) -> dict:
 
 
 @bp.get("/")
+@described({200: shapes.PuzzlePage}, query=PuzzleListQuery, auth="optional")
 async def list_puzzles(request: Request) -> HTTPResponse:
     """Puzzles newest first; filters: difficulty, tags, author, search, visibility."""
     query = parse(PuzzleListQuery, query_args(request))
@@ -49,12 +52,14 @@ async def list_puzzles(request: Request) -> HTTPResponse:
 
 
 @bp.post("/")
+@described({201: shapes.Puzzle}, body=PuzzleCreate, auth="required")
 async def create_puzzle(request: Request) -> HTTPResponse:
     puzzle = await puzzles.create(await actor(request), body_as(request, PuzzleCreate))
     return reply(puzzle_dto(puzzle, solution={"code": ""}), status=201)
 
 
 @bp.get("/<puzzle_id:str>")
+@described({200: shapes.Puzzle}, auth="optional")
 async def get_puzzle(request: Request, puzzle_id: str) -> HTTPResponse:
     async def build() -> tuple[bytes, Iterable[str] | None]:
         found = await puzzles.view(await optional_actor(request), puzzle_id)
@@ -64,6 +69,7 @@ async def get_puzzle(request: Request, puzzle_id: str) -> HTTPResponse:
 
 
 @bp.put("/<puzzle_id:str>")
+@described({200: shapes.Puzzle}, body=PuzzleUpdate, auth="required")
 async def update_puzzle(request: Request, puzzle_id: str) -> HTTPResponse:
     """Change the fields sent; absent fields keep their values."""
     who = await actor(request)
@@ -77,12 +83,14 @@ async def update_puzzle(request: Request, puzzle_id: str) -> HTTPResponse:
 
 
 @bp.delete("/<puzzle_id:str>")
+@described({204: None}, auth="required")
 async def delete_puzzle(request: Request, puzzle_id: str) -> HTTPResponse:
     await puzzles.delete(await actor(request), puzzle_id)
     return no_content()
 
 
 @bp.get("/<puzzle_id:str>/solution")
+@described({200: shapes.Puzzle}, auth="required")
 async def puzzle_solution(request: Request, puzzle_id: str) -> HTTPResponse:
     found, language = await puzzles.with_solution(await actor(request), puzzle_id)
     body = puzzle_dto(found.puzzle, found.validators, solution=solution_dto(found.puzzle, language))
@@ -90,6 +98,7 @@ async def puzzle_solution(request: Request, puzzle_id: str) -> HTTPResponse:
 
 
 @bp.post("/<target_id:str>/comment")
+@described({201: shapes.Comment}, body=CommentCreate, auth="required")
 async def comment_on_puzzle(request: Request, target_id: str) -> HTTPResponse:
     """Comment on a puzzle, or reply when the id is a comment's (as the frontend does)."""
     who = await actor(request)

@@ -8,7 +8,9 @@ from codincod.pagination import PageQuery
 from codincod.profiles import activity
 from codincod.puzzles import service as puzzles
 from codincod.validation import parse
+from server import shapes
 from server.http import actor, optional_actor, query_args
+from server.openapi import described
 from server.wire import (
     authenticated_info,
     page_dto,
@@ -23,23 +25,27 @@ bp = Blueprint("users", url_prefix="/api/v1/user", strict_slashes=False)
 
 
 @bp.get("/me")
+@described({200: shapes.Session}, auth="required")
 async def me(request: Request) -> HTTPResponse:
     """Who the session belongs to; the role is read from the database."""
     return reply(authenticated_info(await actor(request)))
 
 
 @bp.get("/<username:str>")
+@described({200: shapes.UserFound})
 async def by_username(request: Request, username: str) -> HTTPResponse:
     user = await accounts.find_by_username(username)
     return reply({"user": user_dto(user), "message": "User was found"})
 
 
 @bp.get("/<username:str>/isAvailable")
+@described({200: shapes.Availability})
 async def is_available(request: Request, username: str) -> HTTPResponse:
     return reply({"isAvailable": await accounts.is_username_available(username)})
 
 
 @bp.get("/<username:str>/activity")
+@described({200: shapes.Activity})
 async def user_activity(request: Request, username: str) -> HTTPResponse:
     found = await activity.of_user(username)
     return reply(
@@ -55,6 +61,7 @@ async def user_activity(request: Request, username: str) -> HTTPResponse:
 
 
 @bp.get("/<username:str>/puzzle")
+@described({200: shapes.PuzzlePage}, query=PageQuery, auth="optional")
 async def user_puzzles(request: Request, username: str) -> HTTPResponse:
     """A user's puzzles: approved ones for everyone, all of them for the user and moderators."""
     page = parse(PageQuery, query_args(request))
