@@ -11,6 +11,7 @@ import orjson
 from sanic.response import HTTPResponse
 from tortoise.models import Model
 
+from codincod import db
 from codincod.accounts.models import Preferences, User
 from codincod.actors import Actor
 from codincod.comments.models import Comment
@@ -48,11 +49,15 @@ Row = Mapping[str, Any]
 
 def row_of(entity: Model) -> dict[str, Any]:
     """A model's stored fields as the row readers give them (``codincod.puzzles.reads``),
-    with its author when it was fetched."""
+    with its author's (prefixed ``u_``) when it was fetched."""
     row = {name: getattr(entity, name) for name in entity._meta.db_fields}
     if "author_id" in row and isinstance(author := getattr(entity, "author", None), User):
-        row["author"] = row_of(author)
+        row.update({f"u_{name}": value for name, value in row_of(author).items()})
     return row
+
+
+def _time(value: Any) -> str:
+    return iso_z(db.timestamp(value))
 
 
 def _row(entity: Row | Model) -> Row:
@@ -63,13 +68,14 @@ def _present(**fields: Any) -> dict[str, Any]:
     return {key: value for key, value in fields.items() if value is not None}
 
 
-def user_profile(user: Row | User) -> dict[str, Any] | None:
+def user_profile(user: Row | User, prefix: str = "") -> dict[str, Any] | None:
     row = _row(user)
     profile = {}
     for key, column in _PROFILE:
-        if (value := row[column]) is not None:
+        if (value := row[prefix + column]) is not None:
             profile[key] = value
-    if socials := row["profile_socials"]:
+    socials = row[prefix + "profile_socials"]
+    if socials and socials != "[]" and (socials := db.json_value(socials)):
         profile["socials"] = list(socials)
     return profile or None
 
@@ -81,15 +87,16 @@ _PROFILE = (
 )
 
 
-def user_dto(user: Row | User) -> dict[str, Any]:
-    """The public face of a user: never email, password hash or moderation counters."""
+def user_dto(user: Row | User, prefix: str = "") -> dict[str, Any]:
+    """The public face of a user: never email, password hash or moderation counters.
+    ``prefix``: the user's columns in a row that joined them (``u_``)."""
     row = _row(user)
-    body = {"_id": row["id"], "username": row["username"]}
-    if profile := user_profile(row):
+    body = {"_id": row[prefix + "id"], "username": row[prefix + "username"]}
+    if profile := user_profile(row, prefix):
         body["profile"] = profile
-    body["role"] = row["role"]
-    body["createdAt"] = iso_z(row["created_at"])
-    body["updatedAt"] = iso_z(row["updated_at"])
+    body["role"] = row[prefix + "role"]
+    body["createdAt"] = _time(row[prefix + "created_at"])
+    body["updatedAt"] = _time(row[prefix + "updated_at"])
     body["__v"] = 0
     return body
 
@@ -138,9 +145,9 @@ def puzzle_summary_dto(puzzle: Row | Puzzle) -> dict[str, Any]:
         author=row["author_id"],
         difficulty=row["difficulty"],
         visibility=row["visibility"],
-        tags=list(row["tags"]),
-        createdAt=iso_z(row["created_at"]),
-        updatedAt=iso_z(row["updated_at"]),
+        tags=list(db.json_value(row["tags"])),
+        createdAt=_time(row["created_at"]),
+        updatedAt=_time(row["updated_at"]),
         __v=0,
     )
 
@@ -161,9 +168,8 @@ def submission_activity_dto(submission: Submission) -> dict[str, Any]:
 
 
 def _author(row: Row) -> Any:
-    """A populated author as a user DTO, else the bare id."""
-    author = row.get("author")
-    return user_dto(author) if author is not None else row["author_id"]
+    """A joined author as a user DTO, else the bare id."""
+    return user_dto(row, "u_") if "u_id" in row else row["author_id"]
 
 
 def validator_dto(validator: Row | Validator) -> dict[str, Any]:
@@ -172,8 +178,8 @@ def validator_dto(validator: Row | Validator) -> dict[str, Any]:
         "_id": row["id"],
         "input": row["input"],
         "output": row["output"],
-        "createdAt": iso_z(row["created_at"]),
-        "updatedAt": iso_z(row["updated_at"]),
+        "createdAt": _time(row["created_at"]),
+        "updatedAt": _time(row["updated_at"]),
     }
 
 
@@ -190,8 +196,8 @@ def comment_dto(comment: Row | Comment, reply_ids: list[str]) -> dict[str, Any]:
         "commentType": row["comment_type"],
         "comments": reply_ids,
         "parentId": row["parent_id"] or row["puzzle_id"],
-        "createdAt": iso_z(row["created_at"]),
-        "updatedAt": iso_z(row["updated_at"]),
+        "createdAt": _time(row["created_at"]),
+        "updatedAt": _time(row["updated_at"]),
         "__v": 0,
     }
 

@@ -1,10 +1,9 @@
 """The puzzle list as SQL that fits its indexes.
 
 A list is one or two *branches* of puzzles (everyone's approved ones; an author's own unapproved
-ones beside them), each a set of conditions. A page's ids are read from the index on
-(visibility[, difficulty], created_at, id) before anything is joined, and a branch whose only
-conditions are on visibility and difficulty gets its total from ``puzzle_counts`` (kept exact by
-triggers) instead of counting rows.
+ones beside them), each a set of conditions. A page's ids are read from an index in the list's
+order before anything is joined, and a branch whose only conditions are on visibility and
+difficulty gets its total from ``puzzle_counts`` (kept exact by triggers) instead of counting.
 """
 
 from __future__ import annotations
@@ -61,26 +60,15 @@ class Statement:
         return " AND ".join(conditions) or "1 = 1"
 
 
-def _ids(statement: Statement, branch: Branch, limit: str, offset: str | None = None) -> str:
-    text = f"SELECT id, created_at FROM puzzles WHERE {statement.where(branch)} ORDER BY {ORDER}"
-    text += f" LIMIT {limit}"
-    return text + (f" OFFSET {offset}" if offset else "")
-
-
 def page_ids_sql(query: ListQuery) -> tuple[str, list[Any]]:
-    """The page's ``(id, created_at)`` rows, newest first."""
+    """The page's ``(id, created_at)`` rows, newest first: one walk down the index on
+    (created_at, id, visibility, author_id), which holds every column a branch tests, so
+    several branches cost no sort (a UNION of ordered branches made SQLite sort each)."""
     statement = Statement()
     limit, offset = statement.bind(query.limit), statement.bind(query.offset)
-    if len(query.branches) == 1:
-        return _ids(statement, query.branches[0], limit, offset), statement.params
-    # Each branch contributes at most offset + limit rows, read in index order.
-    depth = statement.bind(query.offset + query.limit)
-    arms = [
-        f"SELECT * FROM ({_ids(statement, branch, depth)}) AS arm{number}"
-        for number, branch in enumerate(query.branches)
-    ]
+    where = " OR ".join(f"({statement.where(branch)})" for branch in query.branches)
     text = (
-        f"SELECT id, created_at FROM ({' UNION ALL '.join(arms)}) AS merged "
+        f"SELECT id, created_at FROM puzzles WHERE {where} "
         f"ORDER BY {ORDER} LIMIT {limit} OFFSET {offset}"
     )
     return text, statement.params

@@ -1,8 +1,9 @@
 """The puzzle list and a puzzle's page in plain SQL, as rows: no query building, no ORM model
 per row (the ORM spent about three quarters of a page's time building queries and models).
 
-A row is a dict of column values (aware datetimes, decoded JSON); a joined author is a user
-row under ``"author"``. ``server.wire`` turns rows into what the frontend reads.
+A row is a dict of column values as the driver gives them (``db.timestamp`` and
+``db.json_value`` read times and JSON on either dialect); a joined author's columns are there
+too, prefixed ``u_``. ``server.wire`` turns rows into what the frontend reads, in one pass.
 """
 
 from __future__ import annotations
@@ -78,46 +79,19 @@ LIST_PAGE_SQL = (
 )
 
 
-def user_row(row: Row, prefix: str = "") -> Row:
-    user = {name: row[prefix + name] for name in USER_COLUMNS}
-    user["created_at"] = db.timestamp(user["created_at"])
-    user["updated_at"] = db.timestamp(user["updated_at"])
-    user["profile_socials"] = db.json_value(user["profile_socials"])
-    return user
-
-
-def _dated(row: Row) -> Row:
-    row["created_at"] = db.timestamp(row["created_at"])
-    row["updated_at"] = db.timestamp(row["updated_at"])
-    return row
-
-
-def _with_author(row: Row, names: tuple[str, ...], *extra: str) -> Row:
-    entity = _dated({name: row[name] for name in (*names, *extra)})
-    entity["author"] = user_row(row, "u_")
-    return entity
-
-
-def _puzzle(row: Row, *extra: str) -> Row:
-    puzzle = _with_author(row, PUZZLE_COLUMNS, *extra)
-    puzzle["tags"] = db.json_value(puzzle["tags"])
-    return puzzle
-
-
 async def list_page(query: ListQuery) -> list[Row]:
     """The page's puzzles with their authors, newest first."""
     ids, params = page_ids_sql(query)
-    return [_puzzle(row) for row in await db.fetch_all(LIST_PAGE_SQL.format(ids=ids), params)]
+    return await db.fetch_all(LIST_PAGE_SQL.format(ids=ids), params)
 
 
 async def puzzle(puzzle_id: str) -> Row | None:
     """A puzzle with its author, solution code and solution language id."""
-    row = await db.fetch_one(PUZZLE_SQL, (puzzle_id,))
-    return _puzzle(row, "solution_code", "solution_language_id") if row else None
+    return await db.fetch_one(PUZZLE_SQL, (puzzle_id,))
 
 
 async def validators(puzzle_id: str) -> list[Row]:
-    return [_dated(row) for row in await db.fetch_all(VALIDATORS_SQL, (puzzle_id,))]
+    return await db.fetch_all(VALIDATORS_SQL, (puzzle_id,))
 
 
 async def comments(puzzle_id: str) -> tuple[list[Row], dict[str, list[str]]]:
@@ -127,7 +101,7 @@ async def comments(puzzle_id: str) -> tuple[list[Row], dict[str, list[str]]]:
     reply_ids: dict[str, list[str]] = {}
     for row in await db.fetch_all(COMMENTS_SQL, (puzzle_id,)):
         if row["parent_id"] is None:
-            top_level.append(_with_author(row, COMMENT_COLUMNS))
+            top_level.append(row)
         else:
             reply_ids.setdefault(row["parent_id"], []).append(row["id"])
     shown = {comment["id"] for comment in top_level}
