@@ -12,10 +12,11 @@ missed in between is never served. Entries also age out, as a safety net.
 from __future__ import annotations
 
 import asyncio
-import time
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterable
 from typing import TYPE_CHECKING, Generic, TypeVar
+
+from codincod.clock import SYSTEM, Clock
 
 if TYPE_CHECKING:
     from codincod.bus import Bus
@@ -31,7 +32,9 @@ class TaggedCache(Generic[V]):
         ttl_seconds: float = 60.0,
         max_entries: int = 50_000,
         tags_of_event: Callable[[str], Iterable[str]] = lambda payload: (payload,),
+        clock: Clock = SYSTEM,
     ) -> None:
+        self._clock = clock
         self.channels = tuple(channels)
         self.ttl_seconds = ttl_seconds
         self.max_entries = max_entries
@@ -91,7 +94,7 @@ class TaggedCache(Generic[V]):
         entry = self._entries.get(key)
         if entry is None:
             return None
-        if entry[0] < time.monotonic():
+        if entry[0] < self._clock.monotonic():
             self._drop(key)
             return None
         return entry[1]
@@ -105,7 +108,7 @@ class TaggedCache(Generic[V]):
             self._drop(next(iter(self._entries)))
         self._drop(key)
         frozen = frozenset(tags)
-        self._entries[key] = (time.monotonic() + self.ttl_seconds, value, frozen)
+        self._entries[key] = (self._clock.monotonic() + self.ttl_seconds, value, frozen)
         for tag in frozen:
             self._by_tag[tag].add(key)
 

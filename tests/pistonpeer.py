@@ -325,17 +325,20 @@ def make_handler(config: PeerConfig, runtimes: list[PeerRuntime]) -> type[BaseHT
                 return
             if self._misbehave():
                 return
+            # In flight while running, not while answering: a client may have read the
+            # answer and sent its next request before this thread is done writing.
             self._count_in_flight(+1)
             try:
                 body = json.loads(raw)
                 runtime = _validate(body, runtimes)
-                self._send(200, execute(body, runtime, config))
+                status, answer = 200, execute(body, runtime, config)
             except BadRequest as error:
-                self._send(400, {"message": str(error)})
+                status, answer = 400, {"message": str(error)}
             except ValueError:
-                self._send(400, {"message": "Invalid JSON"})
+                status, answer = 400, {"message": "Invalid JSON"}
             finally:
                 self._count_in_flight(-1)
+            self._send(status, answer)
 
         def _count_in_flight(self, change: int) -> None:
             with config.lock:

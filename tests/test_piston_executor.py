@@ -9,8 +9,9 @@ import time
 import httpx
 import pytest
 
+from codincod.clock import ManualClock
 from codincod.execution.executor import ExecutorUnavailable, Limits, UnsupportedLanguage
-from codincod.execution.piston import PistonExecutor
+from codincod.execution.piston import RETRY_AFTER_FAILURE_SECONDS, PistonExecutor
 from tests.pistonpeer import PistonPeer
 from tests.support import free_port
 
@@ -38,37 +39,52 @@ async def test_runs_python_with_stdin(executor: PistonExecutor) -> None:
     assert result.language == "python" and not result.compile_failed
 
 
+async def requests_reach(peer: PistonPeer, count: int) -> None:
+    """Until the peer has answered ``count`` runtime lists (background refreshes), bounded."""
+    deadline = time.monotonic() + 10
+    while stats(peer)["runtimes"] < count:
+        assert time.monotonic() < deadline, "the refresh never happened"
+        await asyncio.sleep(0.02)
+
+
 async def test_runtime_list_is_cached_and_refreshed_in_the_background(peer: PistonPeer) -> None:
-    client = PistonExecutor(peer.url, runtimes_ttl_seconds=0.3)
+    clock = ManualClock()
+    client = PistonExecutor(peer.url, runtimes_ttl_seconds=300, clock=clock)
     try:
         first = await asyncio.gather(*(client.runtimes() for _ in range(20)))
         assert {runtime.language for runtime in first[0]} >= {"python"}
         assert stats(peer)["runtimes"] == 1  # twenty callers, one request
+        clock.advance(299)
         for _ in range(10):
             await client.runtimes()
         assert stats(peer)["runtimes"] == 1
-        await asyncio.sleep(0.4)
-        peer.behave("slow", delay=1.0)
+        clock.advance(2)
+        peer.behave("slow", delay=0.5)
         started = time.perf_counter()
         stale = await client.runtimes()  # expired: answered at once from the old list
         assert time.perf_counter() - started < 0.1
         assert stale == first[0]
+        await requests_reach(peer, 2)
         peer.behave()
-        await asyncio.sleep(1.3)
-        assert stats(peer)["runtimes"] == 2
     finally:
         await client.close()
 
 
 async def test_a_failed_refresh_keeps_the_last_good_list(peer: PistonPeer) -> None:
-    client = PistonExecutor(peer.url, runtimes_ttl_seconds=0.2)
+    clock = ManualClock()
+    client = PistonExecutor(peer.url, runtimes_ttl_seconds=60, clock=clock)
     try:
         good = await client.runtimes()
         peer.behave("error500")
-        await asyncio.sleep(0.3)
+        clock.advance(61)
+        assert await client.runtimes() == good  # starts a refresh, which fails
+        await requests_reach(peer, 2)
+        clock.advance(1)
+        assert await client.runtimes() == good  # tried again later, not at once
+        assert stats(peer)["runtimes"] == 2
+        clock.advance(30)
         assert await client.runtimes() == good
-        await asyncio.sleep(0.2)
-        assert await client.runtimes() == good
+        await requests_reach(peer, 3)
     finally:
         await client.close()
 
@@ -117,18 +133,19 @@ async def test_a_slow_piston_times_out(peer: PistonPeer) -> None:
 
 async def test_a_piston_that_is_down() -> None:
     port = free_port()
-    client = PistonExecutor(f"http://127.0.0.1:{port}")
+    clock = ManualClock()
+    client = PistonExecutor(f"http://127.0.0.1:{port}", clock=clock)
     try:
         with pytest.raises(ExecutorUnavailable, match="Unable to reach"):
             await client.runtimes()
         with pytest.raises(ExecutorUnavailable, match="Unable to reach"):
             await client.execute("python", "*", "print(1)", "", FAST)
-        # Piston comes up: within a couple of seconds the list is there.
+        # Piston comes up: after the pause that follows a failure, the list is there.
         peer = PistonPeer(port).start()
         try:
             with pytest.raises(ExecutorUnavailable):
                 await client.runtimes()  # still within the pause after the failure
-            await asyncio.sleep(2.1)
+            clock.advance(RETRY_AFTER_FAILURE_SECONDS + 0.1)
             assert any(runtime.language == "python" for runtime in await client.runtimes())
         finally:
             peer.stop()

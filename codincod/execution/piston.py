@@ -13,11 +13,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-import time
 from typing import Any
 
 import httpx
 
+from codincod.clock import SYSTEM, Clock
 from codincod.execution.executor import (
     Execution,
     ExecutorUnavailable,
@@ -103,7 +103,9 @@ class PistonExecutor:
         runtimes_ttl_seconds: float = 300.0,
         connect_timeout_seconds: float = 3.0,
         request_timeout_seconds: float | None = None,
+        clock: Clock = SYSTEM,
     ) -> None:
+        self._clock = clock
         self._base = base_url.rstrip("/") + "/api/v2"
         self._client = httpx.AsyncClient(
             timeout=httpx.Timeout(30.0, connect=connect_timeout_seconds),
@@ -136,14 +138,14 @@ class PistonExecutor:
         """The cached list; the first call waits for it, later ones never do."""
         if self._runtimes is None:
             return await self._fetch_once()
-        if time.monotonic() - self._fetched_at > self._ttl and self._fetching is None:
+        if self._clock.monotonic() - self._fetched_at > self._ttl and self._fetching is None:
             self._fetching = asyncio.ensure_future(self._fetch())
             self._fetching.add_done_callback(self._fetched)
         return self._runtimes
 
     async def _fetch_once(self) -> list[Runtime]:
         failure = self._last_failure
-        if failure and time.monotonic() - failure[0] < RETRY_AFTER_FAILURE_SECONDS:
+        if failure and self._clock.monotonic() - failure[0] < RETRY_AFTER_FAILURE_SECONDS:
             raise _unavailable(failure[1])
         if self._fetching is None:
             self._fetching = asyncio.ensure_future(self._fetch())
@@ -157,18 +159,18 @@ class PistonExecutor:
             self._last_failure = None
         elif self._runtimes is None:
             message = getattr(error, "message", "") or "The code execution service failed"
-            self._last_failure = (time.monotonic(), message)
+            self._last_failure = (self._clock.monotonic(), message)
         else:
             # A background refresh failed: keep serving the last good list, try again later.
             log.warning("could not refresh Piston's runtime list: %s", error)
-            self._fetched_at = time.monotonic() - self._ttl + min(30.0, self._ttl)
+            self._fetched_at = self._clock.monotonic() - self._ttl + min(30.0, self._ttl)
 
     async def _fetch(self) -> list[Runtime]:
         response = await self._request("GET", "/runtimes", timeout=self._request_timeout or 10.0)
         if response.status_code != 200:
             raise _unavailable(f"Piston answered the runtime list with HTTP {response.status_code}")
         runtimes = _parse_runtimes(self._json(response))
-        self._runtimes, self._fetched_at = runtimes, time.monotonic()
+        self._runtimes, self._fetched_at = runtimes, self._clock.monotonic()
         return runtimes
 
     # --- execution --------------------------------------------------------------------------

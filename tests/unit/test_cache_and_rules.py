@@ -6,6 +6,7 @@ import pytest
 
 from codincod.actors import Actor
 from codincod.cache import TaggedCache
+from codincod.clock import ManualClock
 from codincod.execution.languages import version_key
 from codincod.execution.local import Isolation
 from codincod.puzzles import rules
@@ -146,3 +147,14 @@ async def test_a_cache_follows_a_bus_once_and_hears_its_events() -> None:
     before = cache.generation
     await bus.publish("channel", "puzzle:1")
     assert cache.get("a") is None and cache.generation == before + 1
+
+
+def test_entries_age_out_on_the_cache_clock() -> None:
+    clock = ManualClock()
+    cache: TaggedCache[str] = TaggedCache(["channel"], ttl_seconds=60, clock=clock)
+    cache.enabled = True
+    cache.put("page", "body", ["puzzle:1"], cache.generation)
+    clock.advance(59)
+    assert cache.get("page") == "body"
+    clock.advance(2)
+    assert cache.get("page") is None
