@@ -110,6 +110,17 @@ async def fetch_all(query: str, params: Sequence[Any] = ()) -> list[dict[str, An
     return await connection().execute_query_dict(sql(query), list(params))
 
 
+async def fetch_each(
+    statements: Sequence[tuple[str, Sequence[Any]]],
+) -> list[list[dict[str, Any]]]:
+    """Several queries, in order, on one connection: one trip to the pool for all of them."""
+    client = connection()
+    if dialect() == "postgres":
+        async with client.acquire_connection() as raw:  # the transaction's, inside one
+            return [[dict(row) for row in await raw.fetch(q, *params)] for q, params in statements]
+    return [await client.execute_query_dict(sql(q), list(params)) for q, params in statements]
+
+
 async def fetch_one(query: str, params: Sequence[Any] = ()) -> dict[str, Any] | None:
     rows = await fetch_all(query, params)
     return rows[0] if rows else None

@@ -5,6 +5,7 @@ milliseconds, ``__v`` on top-level documents, and absent optional fields left ou
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -22,17 +23,25 @@ from codincod.moderation.models import Report
 from codincod.pagination import Page
 from codincod.puzzles.models import Puzzle, Validator
 from codincod.submissions.models import Submission
-from codincod.timeutil import iso_z
+from codincod.timeutil import as_utc
+
+# Dates go out as orjson writes aware UTC datetimes: "2025-10-31T21:11:22.123456Z" (no fraction
+# when it is zero), which the frontend's date schema accepts (0, 3 or 6 digits, "Z" only). orjson
+# writes them in C, about ten times faster than formatting each in Python.
+_OPTIONS = orjson.OPT_UTC_Z | orjson.OPT_NAIVE_UTC
 
 
 def reply(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> HTTPResponse:
     return HTTPResponse(
-        orjson.dumps(body), status=status, headers=headers, content_type="application/json"
+        orjson.dumps(body, option=_OPTIONS),
+        status=status,
+        headers=headers,
+        content_type="application/json",
     )
 
 
 def encode(body: Any) -> bytes:
-    return orjson.dumps(body)
+    return orjson.dumps(body, option=_OPTIONS)
 
 
 def raw_json(body: bytes, status: int = 200) -> HTTPResponse:
@@ -56,8 +65,10 @@ def row_of(entity: Model) -> dict[str, Any]:
     return row
 
 
-def _time(value: Any) -> str:
-    return iso_z(db.timestamp(value))
+def _time(value: Any) -> datetime:
+    """A stored time as an aware UTC datetime, for orjson to write."""
+    value = db.timestamp(value)
+    return value if value.tzinfo is UTC else as_utc(value)
 
 
 def _row(entity: Row | Model) -> Row:
@@ -118,8 +129,8 @@ def preferences_dto(preferences: Preferences) -> dict[str, Any]:
         theme=preferences.theme,
         preferredLanguage=preferences.preferred_language,
         editor=dict(preferences.editor) if preferences.editor else None,
-        createdAt=iso_z(preferences.created_at),
-        updatedAt=iso_z(preferences.updated_at),
+        createdAt=_time(preferences.created_at),
+        updatedAt=_time(preferences.updated_at),
         __v=0,
     )
 
@@ -162,7 +173,7 @@ def submission_activity_dto(submission: Submission) -> dict[str, Any]:
         "programmingLanguage": language_dto(language),
         "result": {"result": submission.result, "successRate": submission.success_rate},
         "codeLength": submission.code_length,
-        "createdAt": iso_z(submission.created_at),
+        "createdAt": _time(submission.created_at),
         "__v": 0,
     }
 
@@ -246,8 +257,8 @@ def report_dto(report: Report) -> dict[str, Any]:
         explanation=report.explanation,
         status=report.status,
         resolvedBy=report.resolved_by_id,  # type: ignore[attr-defined]
-        createdAt=iso_z(report.created_at),
-        updatedAt=iso_z(report.updated_at),
+        createdAt=_time(report.created_at),
+        updatedAt=_time(report.updated_at),
         __v=0,
     )
 
@@ -301,7 +312,7 @@ def submitted_dto(
         "programmingLanguageId": language.id,
         "result": verdict_dto(verdict),
         "codeLength": submission.code_length,
-        "createdAt": iso_z(submission.created_at),
+        "createdAt": _time(submission.created_at),
         "__v": 0,
     }
 

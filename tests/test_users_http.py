@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from codincod.accounts.models import User
@@ -24,7 +26,8 @@ async def test_user_by_username_hides_private_fields(server) -> None:
         user = response.json()["user"]
         assert set(user) == {"_id", "username", "profile", "role", "createdAt", "updatedAt", "__v"}
         assert user["profile"] == {"bio": "I like puzzles", "socials": ["https://example.com/me"]}
-        assert user["createdAt"].endswith("Z") and len(user["createdAt"]) == 24
+        # UTC with "Z" and 0, 3 or 6 fractional digits: what the frontend's date schema takes.
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3}|\.\d{6})?Z", user["createdAt"])
         assert (await http.get("/api/v1/user/nobody_at_all")).status_code == 404
         invalid = await http.get("/api/v1/user/bad.name")
         assert invalid.status_code == 400 and invalid.json()["message"] == "username is invalid"

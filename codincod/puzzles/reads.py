@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from codincod import db
-from codincod.puzzles.listing import ListQuery, page_ids_sql
+from codincod.puzzles.listing import ListQuery, page_ids_sql, total_sql
 
 Row = dict[str, Any]
 
@@ -79,10 +79,11 @@ LIST_PAGE_SQL = (
 )
 
 
-async def list_page(query: ListQuery) -> list[Row]:
-    """The page's puzzles with their authors, newest first."""
+async def list_page(query: ListQuery) -> tuple[int, list[Row]]:
+    """How many puzzles the list holds, and the page's, with their authors, newest first."""
     ids, params = page_ids_sql(query)
-    return await db.fetch_all(LIST_PAGE_SQL.format(ids=ids), params)
+    total, rows = await db.fetch_each([total_sql(query), (LIST_PAGE_SQL.format(ids=ids), params)])
+    return int(total[0]["total"]), rows
 
 
 async def puzzle(puzzle_id: str) -> Row | None:
@@ -94,15 +95,18 @@ async def validators(puzzle_id: str) -> list[Row]:
     return await db.fetch_all(VALIDATORS_SQL, (puzzle_id,))
 
 
-async def comments(puzzle_id: str) -> tuple[list[Row], dict[str, list[str]]]:
-    """Top-level comments in order, with their authors, and the ids of the replies under
-    each of them."""
+async def page_parts(puzzle_id: str) -> tuple[list[Row], list[Row], dict[str, list[str]]]:
+    """Validators in order, top-level comments in order with their authors, and the ids of
+    the replies under each of them."""
+    statements = [(VALIDATORS_SQL, (puzzle_id,)), (COMMENTS_SQL, (puzzle_id,))]
+    validator_rows, comment_rows = await db.fetch_each(statements)
     top_level: list[Row] = []
     reply_ids: dict[str, list[str]] = {}
-    for row in await db.fetch_all(COMMENTS_SQL, (puzzle_id,)):
+    for row in comment_rows:
         if row["parent_id"] is None:
             top_level.append(row)
         else:
             reply_ids.setdefault(row["parent_id"], []).append(row["id"])
     shown = {comment["id"] for comment in top_level}
-    return top_level, {parent: ids for parent, ids in reply_ids.items() if parent in shown}
+    replies = {parent: ids for parent, ids in reply_ids.items() if parent in shown}
+    return validator_rows, top_level, replies

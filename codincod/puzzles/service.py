@@ -20,7 +20,7 @@ from codincod.execution.models import ProgrammingLanguage
 from codincod.ids import is_valid_id
 from codincod.pagination import Page, PageQuery
 from codincod.puzzles import readcache, reads, rules, selfcheck
-from codincod.puzzles.listing import Branch, Condition, ListQuery, total_sql
+from codincod.puzzles.listing import Branch, Condition, ListQuery
 from codincod.puzzles.models import Puzzle, Validator
 from codincod.puzzles.reads import Row
 from codincod.puzzles.schemas import PuzzleCreate, PuzzleListQuery, PuzzleUpdate
@@ -78,13 +78,11 @@ def _filtered(
 
 
 async def _page(branches: list[Branch], page: PageQuery) -> Page[Row]:
-    query = ListQuery(branches, offset=page.offset, limit=page.pageSize)
     if not branches:
         return Page(items=[], page=page.page, page_size=page.pageSize, total=0)
-    total = await db.fetch_one(*total_sql(query))
-    items = await reads.list_page(query)
-    count = int(total["total"]) if total else 0
-    return Page(items=items, page=page.page, page_size=page.pageSize, total=count)
+    query = ListQuery(branches, offset=page.offset, limit=page.pageSize)
+    total, items = await reads.list_page(query)
+    return Page(items=items, page=page.page, page_size=page.pageSize, total=total)
 
 
 async def _author_id(author: str) -> str | None:
@@ -160,8 +158,8 @@ async def view(actor: Actor | None, puzzle_id: str) -> PuzzleView:
     found = await _row(puzzle_id)
     if not rules.can_view(actor, found["author_id"], found["visibility"]):
         raise NotFound(NOT_FOUND)
-    comments, reply_ids = await reads.comments(found["id"])
-    return PuzzleView(found, await reads.validators(found["id"]), comments, reply_ids)
+    validators, comments, reply_ids = await reads.page_parts(found["id"])
+    return PuzzleView(found, validators, comments, reply_ids)
 
 
 async def with_solution(
