@@ -142,7 +142,7 @@ async def lock_name(transaction: Any, name: str) -> None:
 
 def timestamp(value: datetime | str) -> datetime:
     """A stored time as an aware datetime: asyncpg gives one, SQLite keeps ISO text."""
-    return value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    return datetime.fromisoformat(value) if type(value) is str else value  # type: ignore[return-value]
 
 
 def json_value(value: Any) -> Any:

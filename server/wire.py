@@ -72,7 +72,7 @@ def _time(value: Any) -> datetime:
 
 
 def _row(entity: Row | Model) -> Row:
-    return entity if isinstance(entity, Mapping) else row_of(entity)
+    return entity if isinstance(entity, dict) else row_of(entity)  # type: ignore[arg-type]
 
 
 def _present(**fields: Any) -> dict[str, Any]:
