@@ -13,17 +13,6 @@ if TYPE_CHECKING:
     from codincod.submissions.models import Submission
 
 
-MODES = (
-    "fastest",
-    "shortest",
-    "backwards",
-    "hardcore",
-    "debug",
-    "typeracer",
-    "efficiency",
-    "incremental",
-    "random",
-)
 GAME_VISIBILITIES = ("public", "private")
 GAME_STATUSES = ("waiting", "in_progress", "finished")
 

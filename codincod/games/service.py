@@ -17,15 +17,14 @@ from tortoise.exceptions import IntegrityError
 from codincod.accounts.schemas import ObjectId
 from codincod.actors import Actor
 from codincod.errors import Conflict, Forbidden, InvalidInput, NotFound
-from codincod.games import scoring
+from codincod.games import lifecycle, scoring
 from codincod.games.models import Game, GamePlayer, GameSubmission
 from codincod.submissions.models import Submission
 from codincod.timeutil import utcnow
 from codincod.validation import Schema
 
-# A submission is handed in right after it is judged; the client's automatic hand-in at the
-# end of the game may arrive a little late.
-GRACE = timedelta(seconds=10)
+# A submission is handed in right after it is judged: it must be this fresh.
+FRESH = timedelta(seconds=10)
 
 
 class HandIn(Schema):
@@ -35,12 +34,10 @@ class HandIn(Schema):
     submissionId: ObjectId
 
 
-def phase(game: Game, now: datetime | None = None) -> str:
-    """``waiting`` before the start, ``in_progress``, then ``finished``."""
-    now = now or utcnow()
-    if game.status == "finished" or now >= game.end_time:
-        return "finished"
-    return "waiting" if now < game.start_time else "in_progress"
+def phase(game: Game, now: datetime | None = None) -> lifecycle.GamePhase:
+    """The one answer to "is this game running?" (``lifecycle.game_phase``)."""
+    finished = game.status == "finished"
+    return lifecycle.game_phase(game.start_time, game.end_time, now or utcnow(), finished=finished)
 
 
 @dataclass(frozen=True)
@@ -68,10 +65,10 @@ async def _running_game_of(actor: Actor, game_id: str) -> tuple[Game, list[str]]
     players = list(await GamePlayer.filter(game_id=game.id).values_list("user_id", flat=True))
     if actor.id not in players:
         raise Forbidden("You are not a player in this game", title="Not a player")
-    now = utcnow()
-    if now < game.start_time:
+    current = phase(game)
+    if current is lifecycle.GamePhase.COUNTDOWN:
         raise InvalidInput("The game has not started yet", title="Game not started")
-    if game.status == "finished" or now > game.end_time + GRACE:
+    if not lifecycle.accepts_hand_ins(current):
         raise InvalidInput("The game is over", title="Game is over")
     return game, players  # type: ignore[return-value]
 
@@ -84,7 +81,7 @@ def _check_fits(game: Game, submission: Submission) -> None:
         raise InvalidInput("This game does not allow that language", title="Language not allowed")
     if submission.created_at < game.start_time:
         raise InvalidInput("This submission was made before the game started", title="Too early")
-    if submission.created_at + GRACE < utcnow():
+    if submission.created_at + FRESH < utcnow():
         raise InvalidInput(
             f"Submission too old for game with id ({game.id})", title="Submission too old"
         )
@@ -102,7 +99,7 @@ async def hand_in(actor: Actor, data: HandIn) -> HandedIn:
         raise Conflict(f"User {actor.id} has already submitted to game {game.id}") from error
     ranked = await standings(game)
     position = next((e.rank for e in ranked if e.user_id == actor.id), None)
-    return HandedIn(game, phase(game), len(players), position)
+    return HandedIn(game, lifecycle.wire_status(phase(game)), len(players), position)
 
 
 async def standings(game: Game) -> list[scoring.Entry]:

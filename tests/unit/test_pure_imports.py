@@ -15,6 +15,8 @@ PURE = [
     "codincod.puzzles.rules",
     "codincod.execution.judging",
     "codincod.games.scoring",
+    "codincod.games.lifecycle",
+    "codincod.ratings.glicko",
     "codincod.accounts.bans",
     "codincod.cache",
     "codincod.execution.sandbox",
