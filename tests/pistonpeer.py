@@ -26,6 +26,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -89,6 +90,7 @@ class PeerConfig:
         default_factory=lambda: {"runtimes": 0, "execute": 0, "in_flight": 0, "most_in_flight": 0}
     )
     lock: threading.Lock = field(default_factory=threading.Lock)
+    handling: int = 0  # requests being answered now, slow ones included
 
 
 class BadRequest(Exception):
@@ -286,7 +288,22 @@ def make_handler(config: PeerConfig, runtimes: list[PeerRuntime]) -> type[BaseHT
                 return True
             return False
 
+        def _counted(self, answer: Callable[[], None]) -> None:
+            with config.lock:
+                config.handling += 1
+            try:
+                answer()
+            finally:
+                with config.lock:
+                    config.handling -= 1
+
         def do_GET(self) -> None:
+            self._counted(self._answer_get)
+
+        def do_POST(self) -> None:
+            self._counted(self._answer_post)
+
+        def _answer_get(self) -> None:
             if self.path == "/_peer/stats":
                 self._send(200, config.stats)
             elif self.path == "/api/v2/runtimes":
@@ -303,7 +320,7 @@ def make_handler(config: PeerConfig, runtimes: list[PeerRuntime]) -> type[BaseHT
             else:
                 self._send(404, {"message": "Not found"})
 
-        def do_POST(self) -> None:
+        def _answer_post(self) -> None:
             raw = self._body()
             if self.path == "/_peer/mode":
                 wanted = json.loads(raw or b"{}")
@@ -383,9 +400,13 @@ class PistonPeer:
         self.config.mode, self.config.delay = mode, delay
 
     def reset(self) -> None:
-        """Normal behaviour, default limits and zeroed counters."""
+        """Normal behaviour, default limits and zeroed counters, once the requests of the test
+        before (a slow one its client gave up on) are answered: they would count in this one."""
         defaults = PeerConfig()
         self.behave()
+        deadline = time.monotonic() + 10
+        while self.config.handling and time.monotonic() < deadline:
+            time.sleep(0.01)
         self.config.max_memory_limit = defaults.max_memory_limit
         with self.config.lock:
             self.config.stats.update({key: 0 for key in self.config.stats})
