@@ -115,10 +115,22 @@ async def fetch_each(
 ) -> list[list[dict[str, Any]]]:
     """Several queries, in order, on one connection: one trip to the pool for all of them."""
     client = connection()
-    if dialect() == "postgres":
-        async with client.acquire_connection() as raw:  # the transaction's, inside one
+    async with client.acquire_connection() as raw:  # the transaction's, inside one
+        if dialect() == "postgres":
             return [[dict(row) for row in await raw.fetch(q, *params)] for q, params in statements]
-    return [await client.execute_query_dict(sql(q), list(params)) for q, params in statements]
+        # aiosqlite runs each call in its thread, ~80 us a hop: all of them in one hop.
+        numbered = [(sql(q), tuple(params)) for q, params in statements]
+        return await raw._execute(_sqlite_fetch_each, raw._conn, numbered)
+
+
+def _sqlite_fetch_each(
+    database: Any, statements: list[tuple[str, tuple[Any, ...]]]
+) -> list[list[dict[str, Any]]]:
+    """In aiosqlite's thread: run the statements on the sqlite3 connection (rows are
+    ``sqlite3.Row``, as Tortoise configured it)."""
+    return [
+        [dict(row) for row in database.execute(q, params).fetchall()] for q, params in statements
+    ]
 
 
 async def fetch_one(query: str, params: Sequence[Any] = ()) -> dict[str, Any] | None:

@@ -42,3 +42,12 @@ async def test_a_rolled_back_write_is_never_read(probe_table: Any) -> None:
             assert await _numbers() == [8]
             raise Undo
     assert await _numbers() == []
+
+
+async def test_several_reads_at_once_see_the_transaction_too(probe_table: Any) -> None:
+    count = ("SELECT COUNT(*) AS c FROM db_path_probe WHERE n >= $1", (0,))
+    listed = ("SELECT n FROM db_path_probe ORDER BY n", ())
+    async with in_transaction() as transaction:
+        await transaction.execute_query(db.sql("INSERT INTO db_path_probe (n) VALUES ($1)"), [9])
+        assert await db.fetch_each([count, listed]) == [[{"c": 1}], [{"n": 9}]]
+    assert await db.fetch_each([listed]) == [[{"n": 9}]]

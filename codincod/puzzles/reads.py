@@ -8,6 +8,7 @@ too, prefixed ``u_``. ``server.wire`` turns rows into what the frontend reads, i
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from codincod import db
@@ -95,11 +96,24 @@ async def validators(puzzle_id: str) -> list[Row]:
     return await db.fetch_all(VALIDATORS_SQL, (puzzle_id,))
 
 
-async def page_parts(puzzle_id: str) -> tuple[list[Row], list[Row], dict[str, list[str]]]:
-    """Validators in order, top-level comments in order with their authors, and the ids of
-    the replies under each of them."""
-    statements = [(VALIDATORS_SQL, (puzzle_id,)), (COMMENTS_SQL, (puzzle_id,))]
-    validator_rows, comment_rows = await db.fetch_each(statements)
+@dataclass
+class PageRows:
+    """A puzzle's page: the puzzle with its author, its validators in order, its top-level
+    comments in order with their authors, and the ids of the replies under each of them."""
+
+    puzzle: Row
+    validators: list[Row]
+    comments: list[Row]
+    reply_ids: dict[str, list[str]]
+
+
+async def page(puzzle_id: str) -> PageRows | None:
+    """Everything in one trip to the database; the caller decides who may see it."""
+    found, validator_rows, comment_rows = await db.fetch_each(
+        [(PUZZLE_SQL, (puzzle_id,)), (VALIDATORS_SQL, (puzzle_id,)), (COMMENTS_SQL, (puzzle_id,))]
+    )
+    if not found:
+        return None
     top_level: list[Row] = []
     reply_ids: dict[str, list[str]] = {}
     for row in comment_rows:
@@ -109,4 +123,4 @@ async def page_parts(puzzle_id: str) -> tuple[list[Row], list[Row], dict[str, li
             reply_ids.setdefault(row["parent_id"], []).append(row["id"])
     shown = {comment["id"] for comment in top_level}
     replies = {parent: ids for parent, ids in reply_ids.items() if parent in shown}
-    return validator_rows, top_level, replies
+    return PageRows(found[0], validator_rows, top_level, replies)

@@ -155,11 +155,12 @@ async def _row(puzzle_id: str) -> Row:
 
 
 async def view(actor: Actor | None, puzzle_id: str) -> PuzzleView:
-    found = await _row(puzzle_id)
-    if not rules.can_view(actor, found["author_id"], found["visibility"]):
+    found = await reads.page(puzzle_id.lower()) if is_valid_id(puzzle_id) else None
+    if found is None or not rules.can_view(
+        actor, found.puzzle["author_id"], found.puzzle["visibility"]
+    ):
         raise NotFound(NOT_FOUND)
-    validators, comments, reply_ids = await reads.page_parts(found["id"])
-    return PuzzleView(found, validators, comments, reply_ids)
+    return PuzzleView(found.puzzle, found.validators, found.comments, found.reply_ids)
 
 
 async def with_solution(
