@@ -91,3 +91,63 @@ class ChatMessage(Entity):
     class Meta:
         table = "chat_messages"
         indexes = (("game_id", "created_at"),)
+
+
+ROOM_STATES = ("open", "started", "closed")
+EVENT_KINDS = ("join", "leave", "language", "chat", "submission", "start", "finish")
+
+
+class WaitingRoom(Entity):
+    """A room players gather in before a game; its host is the member there longest
+    (``codincod.games.lifecycle``). Options stay as hosted until the game starts."""
+
+    state = fields.CharField(max_length=8, default="open")
+    visibility = fields.CharField(max_length=8, default="public")
+    mode = fields.CharField(max_length=16, default="fastest")
+    max_duration_seconds = fields.IntField(null=True)  # None: the default, bounded at start
+    allowed_languages: fields.Field[list[str]] = fields.JSONField(default=list)
+    rated = fields.BooleanField(default=True)
+    invite_code = fields.CharField(max_length=6, null=True, unique=True)
+    game: fields.ForeignKeyNullableRelation[Game] = fields.ForeignKeyField(
+        "models.Game", related_name="rooms", null=True, on_delete=fields.SET_NULL
+    )
+
+    class Meta:
+        table = "waiting_rooms"
+        indexes = (("state", "visibility"),)
+
+
+class RoomMember(Model):
+    id = id_field()
+    room: fields.ForeignKeyRelation[WaitingRoom] = fields.ForeignKeyField(
+        "models.WaitingRoom", related_name="members", on_delete=fields.CASCADE
+    )
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="room_seats", on_delete=fields.CASCADE
+    )
+    joined_at = created_at_field()
+
+    class Meta:
+        table = "room_members"
+        unique_together = (("room_id", "user_id"),)
+        indexes = (("user_id",),)
+
+
+class GameEvent(Model):
+    """Something that happened in a game, kept so a finished game can be replayed: joins,
+    leaves, language changes, chat, hand-ins, the start and the finish."""
+
+    id = id_field()
+    created_at = created_at_field()
+    game: fields.ForeignKeyRelation[Game] = fields.ForeignKeyField(
+        "models.Game", related_name="events", on_delete=fields.CASCADE
+    )
+    kind = fields.CharField(max_length=16)
+    user: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="game_events", null=True, on_delete=fields.SET_NULL
+    )
+    data: fields.Field[dict] = fields.JSONField(default=dict)
+
+    class Meta:
+        table = "game_events"
+        indexes = (("game_id", "created_at"),)
