@@ -181,6 +181,24 @@ class Settings(BaseSettings):
         default=True,
         description="PostgreSQL only: per-process caches of sessions and public puzzle pages.",
     )
+    game_countdown_seconds: int = Field(
+        default=15,
+        ge=0,
+        le=300,
+        description="Seconds between a game's start in the waiting room and its first second.",
+    )
+    game_min_duration_seconds: int = Field(
+        default=300,
+        ge=1,
+        le=3600,
+        description="Shortest game a room may ask for (the longest is an hour).",
+    )
+    room_reconnect_grace_seconds: float = Field(
+        default=3.0,
+        ge=0,
+        le=600,
+        description="How long a waiting-room member whose sockets all closed keeps their place.",
+    )
     access_log: bool = Field(
         default=True,
         description="One log line per request, with its request id.",

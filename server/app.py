@@ -17,14 +17,18 @@ from codincod.execution.choice import executor_for, run_limits
 from codincod.puzzles.readcache import public_reads
 from server import errors, middleware, openapi
 from server.logs import flush_buffered_logs, logging_config
+from server.realtime import timers
+from server.realtime.hub import hub
 from server.routes import (
     auth,
     comments,
     execution,
     health,
+    leaderboard,
     preferences,
     puzzles,
     reports,
+    sockets,
     users,
 )
 
@@ -38,6 +42,8 @@ BLUEPRINTS = (
     comments.bp,
     reports.bp,
     execution.bp,
+    leaderboard.bp,
+    sockets.bp,
     openapi.bp,
 )
 
@@ -55,6 +61,8 @@ def _configure(app: Sanic, settings: Settings) -> None:
     # sanic-ext does CORS; the OpenAPI document is ours (server.openapi), built from the
     # routes' own descriptions.
     app.config.OAS = False
+    # A frame is one small JSON object: a bigger one closes the socket (1009).
+    app.config.WEBSOCKET_MAX_SIZE = 64 * 1024
 
 
 def _listeners(app: Sanic, settings: Settings) -> None:
@@ -71,6 +79,13 @@ def _listeners(app: Sanic, settings: Settings) -> None:
         gc.freeze()
         app.add_task(flush_buffered_logs(), name="flush-logs")
         app.add_task(_sync_languages(app), name="sync-languages")
+        app.add_task(timers.end_games(), name="end-games")
+        app.add_task(timers.keep_presence(), name="room-presence")
+
+    async def close_sockets(app: Sanic) -> None:
+        # Any close but 1008 makes the frontend reconnect: to another worker, or to this
+        # server once it is back.
+        await hub.close_all(1001, "Server shutting down")
 
     async def close_database(app: Sanic) -> None:
         await app.ctx.executor.close()
@@ -78,6 +93,7 @@ def _listeners(app: Sanic, settings: Settings) -> None:
 
     app.register_listener(open_database, "before_server_start")
     app.register_listener(settle, "after_server_start")
+    app.register_listener(close_sockets, "before_server_stop")
     app.register_listener(close_database, "after_server_stop")
 
 
@@ -101,6 +117,7 @@ def create_app(settings: Settings, name: str = "codincod") -> Sanic:
     if settings.cache_enabled:
         public_reads.attach(bus)
         auth_cache.attach(bus)
+    hub.attach(bus)  # the sockets of this process hear rooms and games from every process
     _listeners(app, settings)
     middleware.install(app)
     app.error_handler.add(Exception, errors.handle)

@@ -11,7 +11,7 @@ from sanic import Request, Sanic
 from sanic.response import BaseHTTPResponse
 
 from codincod.bus import bus
-from codincod.errors import InvalidInput, RateLimited
+from codincod.errors import Forbidden, InvalidInput, RateLimited
 from server.http import client_address, settings_of
 from server.ratelimit import Limit, RateLimiter, Verdict
 
@@ -54,6 +54,17 @@ def enforce(request: Request, limit: Limit, key: str) -> None:
         )
 
 
+def _check_origin(request: Request) -> None:
+    """A socket may be opened from the frontend's origin(s), or by a client that sends none
+    (not a browser); a page elsewhere cannot ride a user's cookie into their games."""
+    origin = request.headers.get("origin")
+    if origin is None or request.headers.get("upgrade", "").lower() != "websocket":
+        return
+    allowed = {item.strip().rstrip("/") for item in settings_of(request).frontend_url.split(",")}
+    if origin.rstrip("/") not in allowed:
+        raise Forbidden(f"Origin {origin[:100]} may not open sockets here", title="Forbidden")
+
+
 async def on_request(request: Request) -> None:
     incoming = request.headers.get("x-request-id", "")
     request.ctx.request_id = incoming if _REQUEST_ID.fullmatch(incoming) else os.urandom(8).hex()
@@ -62,6 +73,7 @@ async def on_request(request: Request) -> None:
     if request.method == "OPTIONS":
         return
     _refuse_nul_in_url(request)
+    _check_origin(request)
     settings = settings_of(request)
     if not request.ctx.client_known:
         # The frontend's server calls for every browser at once: one shared budget per route.

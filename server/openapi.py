@@ -87,6 +87,8 @@ _PARAMETER = re.compile(r"<([A-Za-z_][A-Za-z0-9_]*)(?::[^>]*)?>")
 
 def _routes(app: Sanic) -> Iterator[_Route]:
     for route in app.router.routes:
+        if route.extra.websocket:  # sockets speak events, described in the README
+            continue
         path = "/" + _PARAMETER.sub(r"{\1}", route.path).strip("/")
         for method in sorted(route.methods):
             if method in ("HEAD", "OPTIONS"):

@@ -33,6 +33,8 @@ LOGIN_PER_ACCOUNT = Limit("login-account", 10, 60)
 VOTE = Limit("vote", 20, 60)
 EXECUTE = Limit("execute", 30, 60)
 SUBMIT = Limit("submission", 10, 60)
+# Reconnects back off (1 s, 2 s, 4 s, ...): two tabs reconnecting through a restart stay under.
+WS_UPGRADE = Limit("ws-upgrade", 30, 60)
 
 
 @dataclass(frozen=True)

@@ -288,3 +288,53 @@ Report = TypedDict(
         "__v": int,
     },
 )
+
+
+class Glicko(TypedDict):
+    rating: float
+    rd: float
+    volatility: float
+    lastUpdated: Timestamp
+
+
+class LeaderboardEntry(TypedDict):
+    rank: int
+    userId: str
+    username: str
+    rating: float
+    glicko: Glicko
+    gamesPlayed: int
+    gamesWon: int
+    winRate: float
+    bestScore: float
+    averageScore: float
+
+
+class Leaderboard(TypedDict):
+    gameMode: str
+    entries: list[LeaderboardEntry]
+    page: int
+    pageSize: int
+    totalEntries: int
+    totalPages: int
+    lastUpdated: Timestamp
+
+
+class ModeRanking(TypedDict):
+    rank: int
+    rating: float
+    gamesPlayed: int
+    winRate: float
+
+
+class UserRankings(TypedDict):
+    userId: str
+    username: str
+    rankings: dict[str, ModeRanking]
+
+
+class Recalculated(TypedDict):
+    success: bool
+    message: str
+    processedGames: dict[str, int]
+    totalProcessed: int

@@ -19,9 +19,13 @@ from codincod.comments.models import Comment
 from codincod.execution.executor import Execution, Stage
 from codincod.execution.judging import Verdict
 from codincod.execution.models import ProgrammingLanguage
+from codincod.games import lifecycle
+from codincod.games.play import GameView, HandedIn
+from codincod.games.rooms import RoomView
 from codincod.moderation.models import Report
 from codincod.pagination import Page
 from codincod.puzzles.models import Puzzle, Validator
+from codincod.puzzles.service import PuzzleView
 from codincod.submissions.models import Submission
 from codincod.timeutil import as_utc
 
@@ -322,3 +326,69 @@ def submission_dto(submission: Submission, shows_code: bool) -> dict[str, Any]:
     if shows_code:
         body["code"] = submission.code
     return body
+
+
+def puzzle_page_dto(found: PuzzleView) -> dict[str, Any]:
+    """A puzzle as its page shows it: validators and top-level comments, no solution."""
+    comment_items = [comment_dto(c, found.reply_ids.get(c["id"], [])) for c in found.comments]
+    return puzzle_dto(found.puzzle, found.validators, comment_items)
+
+
+# --- games and rooms ----------------------------------------------------------------------------
+
+
+def game_dto(view: GameView) -> dict[str, Any]:
+    """A game as ``isGameDto`` reads it: players and owner populated, the puzzle as its id,
+    the hand-ins best first with their code length and time from the start (never code)."""
+    game = view.game
+    return {
+        "_id": game.id,
+        "players": [user_dto(player) for player in view.players],
+        "owner": user_dto(view.owner),
+        "puzzle": game.puzzle_id,  # type: ignore[attr-defined]
+        "startTime": _time(game.start_time),
+        "endTime": _time(game.end_time),
+        "createdAt": _time(game.created_at),
+        "options": {
+            "maxGameDurationInSeconds": game.max_duration_seconds,
+            "visibility": game.visibility,
+            "allowedLanguages": list(game.allowed_languages),
+            "mode": game.mode,
+            "rated": game.rated,
+        },
+        "playerSubmissions": [game_submission_dto(handed) for handed in view.handed_in],
+        "status": lifecycle.wire_status(view.phase),
+        "__v": 0,
+    }
+
+
+def game_submission_dto(handed: HandedIn) -> dict[str, Any]:
+    submission, entry = handed.submission, handed.entry
+    return {
+        "_id": submission.id,
+        "createdAt": _time(submission.created_at),
+        "puzzle": submission.puzzle_id,  # type: ignore[attr-defined]
+        "user": user_dto(submission.user),
+        "programmingLanguage": language_dto(submission.programming_language),
+        "result": {"result": submission.result, "successRate": submission.success_rate},
+        "codeLength": submission.code_length,
+        "timeSpent": max(0.0, entry.seconds),
+        "score": entry.score,
+        "rank": entry.rank,
+        "__v": 0,
+    }
+
+
+def room_dto(room: RoomView) -> dict[str, Any]:
+    users = [
+        {"userId": m.user_id, "username": m.username, "joinedAt": _time(m.joined_at)}
+        for m in room.members
+    ]
+    body: dict[str, Any] = {"users": users, "owner": users[0], "roomId": room.id}
+    if room.visibility == "private" and room.invite_code:
+        body["inviteCode"] = room.invite_code
+    return body
+
+
+def rooms_dto(rooms: list[tuple[str, int]]) -> list[dict[str, Any]]:
+    return [{"roomId": room_id, "amountOfPlayersJoined": count} for room_id, count in rooms]

@@ -6,6 +6,7 @@ from tortoise import fields
 from tortoise.models import Model
 
 from codincod.modelbase import Entity, created_at_field, id_field
+from codincod.timeutil import utcnow
 
 if TYPE_CHECKING:
     from codincod.accounts.models import User
@@ -126,11 +127,33 @@ class RoomMember(Model):
         "models.User", related_name="room_seats", on_delete=fields.CASCADE
     )
     joined_at = created_at_field()
+    # Last time one of the member's lobby sockets was known to be open (any process); a
+    # member whose sockets all went away and who did not come back is dropped from the room.
+    seen_at = fields.DatetimeField(default=utcnow)
 
     class Meta:
         table = "room_members"
         unique_together = (("room_id", "user_id"),)
         indexes = (("user_id",),)
+
+
+class RoomMessage(Model):
+    """A waiting room's chat, kept so a member who reconnects sees what was said."""
+
+    id = id_field()
+    created_at = created_at_field()
+    room: fields.ForeignKeyRelation[WaitingRoom] = fields.ForeignKeyField(
+        "models.WaitingRoom", related_name="messages", on_delete=fields.CASCADE
+    )
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="room_messages", on_delete=fields.CASCADE
+    )
+    username = fields.CharField(max_length=20)
+    message = fields.CharField(max_length=500)
+
+    class Meta:
+        table = "room_messages"
+        indexes = (("room_id", "created_at"),)
 
 
 class GameEvent(Model):

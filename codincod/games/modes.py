@@ -1,5 +1,7 @@
 """The game modes (the frontend's enum, in its order)."""
 
+from codincod.errors import InvalidInput
+
 MODES = (
     "fastest",
     "shortest",
@@ -11,3 +13,9 @@ MODES = (
     "incremental",
     "random",
 )
+
+
+def check_mode(mode: str) -> str:
+    if mode not in MODES:
+        raise InvalidInput("Game mode is invalid.", title="Game mode is invalid.")
+    return mode

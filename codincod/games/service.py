@@ -13,12 +13,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
 
 from codincod.accounts.schemas import ObjectId
 from codincod.actors import Actor
 from codincod.errors import Conflict, Forbidden, InvalidInput, NotFound
-from codincod.games import lifecycle, scoring
-from codincod.games.models import Game, GamePlayer, GameSubmission
+from codincod.games import events, lifecycle, scoring
+from codincod.games.models import Game, GameEvent, GamePlayer, GameSubmission
 from codincod.submissions.models import Submission
 from codincod.timeutil import utcnow
 from codincod.validation import Schema
@@ -94,9 +95,17 @@ async def hand_in(actor: Actor, data: HandIn) -> HandedIn:
     if await GameSubmission.exists(game_id=game.id, user_id=actor.id):
         raise Conflict(f"User {actor.id} has already submitted to game {game.id}")
     try:
-        await GameSubmission.create(game_id=game.id, user_id=actor.id, submission_id=submission.id)
+        async with in_transaction():
+            await GameSubmission.create(
+                game_id=game.id, user_id=actor.id, submission_id=submission.id
+            )
+            handed = {"submission": submission.id, "successRate": submission.success_rate}
+            await GameEvent.create(
+                game_id=game.id, kind="submission", user_id=actor.id, data=handed
+            )
     except IntegrityError as error:  # the same hand-in twice at once
         raise Conflict(f"User {actor.id} has already submitted to game {game.id}") from error
+    await events.game(events.OVERVIEW, game.id)  # every player sees the new standings
     ranked = await standings(game)
     position = next((e.rank for e in ranked if e.user_id == actor.id), None)
     return HandedIn(game, lifecycle.wire_status(phase(game)), len(players), position)

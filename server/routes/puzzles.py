@@ -21,17 +21,13 @@ from server.wire import (
     no_content,
     page_dto,
     puzzle_dto,
+    puzzle_page_dto,
     raw_json,
     reply,
     solution_dto,
 )
 
 bp = Blueprint("puzzles", url_prefix="/api/v1/puzzle", strict_slashes=False)
-
-
-def view_dto(found: puzzles.PuzzleView) -> dict:
-    comment_items = [comment_dto(c, found.reply_ids.get(c["id"], [])) for c in found.comments]
-    return puzzle_dto(found.puzzle, found.validators, comment_items)
 
 
 @bp.get("/")
@@ -63,7 +59,7 @@ async def create_puzzle(request: Request) -> HTTPResponse:
 async def get_puzzle(request: Request, puzzle_id: str) -> HTTPResponse:
     async def build() -> tuple[bytes, Iterable[str] | None]:
         found = await puzzles.view(await optional_actor(request), puzzle_id)
-        return encode(view_dto(found)), readcache.page_tags(found)
+        return encode(puzzle_page_dto(found)), readcache.page_tags(found)
 
     return raw_json(await public_reads.get_or_build(readcache.page_key(puzzle_id), build))
 
@@ -76,7 +72,7 @@ async def update_puzzle(request: Request, puzzle_id: str) -> HTTPResponse:
     change = body_as(request, PuzzleUpdate)
     app = request.app.ctx
     updated = await puzzles.update(who, puzzle_id, change, app.executor, app.run_limits)
-    body = view_dto(updated.view)
+    body = puzzle_page_dto(updated.view)
     if updated.self_check is not None:
         body["selfCheck"] = updated.self_check.as_dict()
     return reply(body)

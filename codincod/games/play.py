@@ -1,0 +1,185 @@
+"""A game as its sockets see it: who plays, the standings, the chat and languages, and what a
+connected user may do (join late, chat, change language). Every change is kept as a game event
+(for replays) and announced on the games channel after it is committed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from codincod.accounts.models import User
+from codincod.actors import Actor
+from codincod.errors import Forbidden, InvalidInput, NotFound
+from codincod.games import events, lifecycle, scoring
+from codincod.games.models import ChatMessage, Game, GameEvent, GamePlayer
+from codincod.games.service import phase, standings
+from codincod.submissions.models import Submission
+
+CHAT_REPLAY = 50
+_ID = re.compile(r"[0-9a-fA-F]{24}")
+
+
+@dataclass(frozen=True)
+class HandedIn:
+    entry: scoring.Entry
+    submission: Submission  # its language fetched
+
+
+@dataclass(frozen=True)
+class GameView:
+    game: Game
+    players: list[User]
+    owner: User
+    handed_in: list[HandedIn]  # best first, by the game's mode
+    phase: lifecycle.GamePhase
+
+    def plays(self, user_id: str) -> bool:
+        return any(player.id == user_id for player in self.players)
+
+
+async def load(game_id: str) -> GameView | None:
+    """The game with its players and ranked hand-ins; None for a malformed or unknown id."""
+    if not _ID.fullmatch(game_id):
+        return None
+    game = await Game.get_or_none(id=game_id.lower()).select_related("owner")
+    if game is None:
+        return None
+    seats = await GamePlayer.filter(game_id=game.id).order_by("position", "joined_at")
+    seats_users = {u.id: u for u in await User.filter(id__in=[s.user_id for s in seats])}  # type: ignore[attr-defined]
+    players = [seats_users[s.user_id] for s in seats if s.user_id in seats_users]  # type: ignore[attr-defined]
+    return GameView(game, players, game.owner, await _handed_in(game), phase(game))
+
+
+async def _handed_in(game: Game) -> list[HandedIn]:
+    ranked = await standings(game)
+    if not ranked:
+        return []
+    submissions = await Submission.filter(id__in=[e.submission_id for e in ranked]).select_related(
+        "programming_language", "user"
+    )
+    by_id = {s.id: s for s in submissions}
+    return [HandedIn(e, by_id[e.submission_id]) for e in ranked if e.submission_id in by_id]
+
+
+def _check_id(game_id: str) -> str:
+    if not _ID.fullmatch(game_id):
+        raise NotFound("Game not found", title="Game not found")
+    return game_id.lower()
+
+
+async def _game(game_id: str) -> Game:
+    game = await Game.get_or_none(id=_check_id(game_id))
+    if game is None:
+        raise NotFound("Game not found", title="Game not found")
+    return game
+
+
+async def join_late(actor: Actor, game_id: str) -> bool:
+    """Join a game that has not ended yet; False when the actor already plays."""
+    game = await _game(game_id)
+    if phase(game) not in (lifecycle.GamePhase.COUNTDOWN, lifecycle.GamePhase.RUNNING):
+        raise InvalidInput("The game is over", title="Game is over")
+    author = await Game.filter(id=game.id).values_list("puzzle__author_id", flat=True)
+    if author and author[0] == actor.id:
+        raise Forbidden("You wrote this game's puzzle, so you cannot play it", title="Own puzzle")
+    try:
+        async with in_transaction():
+            if await GamePlayer.exists(game_id=game.id, user_id=actor.id):
+                return False
+            position = await GamePlayer.filter(game_id=game.id).count()
+            await GamePlayer.create(game_id=game.id, user_id=actor.id, position=position)
+            await GameEvent.create(
+                game_id=game.id, kind="join", user_id=actor.id, data={"late": True}
+            )
+    except IntegrityError:  # the same join from two sockets at once
+        return False
+    await events.game(events.OVERVIEW, game.id)
+    return True
+
+
+async def _playing(actor: Actor, game_id: str) -> Game:
+    game = await _game(game_id)
+    if not await GamePlayer.exists(game_id=game.id, user_id=actor.id):
+        raise Forbidden("Join the game first", title="Not a player")
+    return game
+
+
+async def chat(actor: Actor, game_id: str, message: str) -> dict[str, Any]:
+    game = await _playing(actor, game_id)
+    async with in_transaction():
+        saved = await ChatMessage.create(
+            game_id=game.id, user_id=actor.id, username=actor.username, message=message
+        )
+        await GameEvent.create(
+            game_id=game.id,
+            kind="chat",
+            user_id=actor.id,
+            data={"message": saved.id},
+            created_at=saved.created_at,
+        )
+    line = chat_line(saved)
+    await events.game(events.CHAT, game.id, message=line)
+    return line
+
+
+def chat_line(message: ChatMessage) -> dict[str, Any]:
+    return {
+        "_id": message.id,
+        "username": message.username,
+        "message": message.message,
+        "createdAt": message.created_at,
+    }
+
+
+async def change_language(actor: Actor, game_id: str, language: str) -> None:
+    game = await _playing(actor, game_id)
+    await GameEvent.create(
+        game_id=game.id, kind="language", user_id=actor.id, data={"language": language}
+    )
+    await events.game(events.LANGUAGE, game.id, username=actor.username, language=language)
+
+
+async def recent_chat(game_id: str) -> list[dict[str, Any]]:
+    latest = (
+        await ChatMessage.filter(game_id=game_id, is_deleted=False)
+        .order_by("-created_at", "-id")
+        .limit(CHAT_REPLAY)
+    )
+    return [chat_line(message) for message in reversed(latest)]
+
+
+async def languages(game_id: str) -> dict[str, str]:
+    """Each player's latest language, by username."""
+    rows = (
+        await GameEvent.filter(game_id=game_id, kind="language")
+        .order_by("created_at", "id")
+        .values_list("user__username", "data")
+    )
+    chosen: dict[str, str] = {}
+    for username, data in rows:
+        if username and isinstance(data, dict) and isinstance(data.get("language"), str):
+            chosen[username] = data["language"]
+    return chosen
+
+
+async def is_player(game_id: str, user_id: str) -> bool:
+    return await GamePlayer.exists(game_id=game_id, user_id=user_id)
+
+
+async def record_presence(game_id: str, user_id: str, kind: str) -> None:
+    """A player's socket opened (``join``) or closed (``leave``): kept for replays."""
+    await GameEvent.create(game_id=game_id, kind=kind, user_id=user_id, data={"socket": True})
+
+
+async def events_of(game_id: str) -> list[GameEvent]:
+    return await GameEvent.filter(game_id=game_id).order_by("created_at", "id")
+
+
+def starts_at(view: GameView) -> datetime:
+    return view.game.start_time

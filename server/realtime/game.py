@@ -1,0 +1,66 @@
+"""The game socket (``/ws/game/:id``). Anyone signed in may watch; players chat and change
+language, watchers may ``game:join`` while the game is on. Each frame becomes one call of
+``codincod.games.play``; what the others see arrives through the bus."""
+
+from __future__ import annotations
+
+from sanic import Request
+from sanic.server.websockets.impl import WebsocketImplProtocol
+
+from codincod.games import play
+from server.realtime import frames
+from server.realtime.connection import Connection
+from server.realtime.hub import hub
+from server.realtime.session import POLICY, TOO_FAST, Handler, may_chat, refuse, serve_frames, who
+
+GAME_NOT_FOUND = "Game not found"
+
+
+async def serve(request: Request, ws: WebsocketImplProtocol, game_id: str) -> None:
+    actor, why = await who(request)
+    if actor is None:
+        await refuse(ws, why, tell=True)
+        return
+    conn = Connection(ws, actor, None)
+    game_id = game_id.lower()
+    hub.enter_game(conn, game_id)  # first: no event after the greeting's read is missed
+    try:
+        if not await hub.greet(conn, game_id):
+            conn.send({"event": "game:nonexistent", "message": GAME_NOT_FOUND})
+            await conn.close(POLICY, GAME_NOT_FOUND)
+            return
+        await _presence(conn, game_id, "join")
+        try:
+            await serve_frames(request, conn, frames.GAME, _handler(game_id))
+        finally:
+            await _presence(conn, game_id, "leave")
+    finally:
+        hub.leave_game(conn, game_id)
+        await conn.finish()
+
+
+async def _presence(conn: Connection, game_id: str, kind: str) -> None:
+    if await play.is_player(game_id, conn.user_id):
+        await play.record_presence(game_id, conn.user_id, kind)
+
+
+def _handler(game_id: str) -> Handler:
+    async def handle(conn: Connection, frame: frames.Frame) -> None:
+        actor = conn.actor
+        if isinstance(frame, frames.GameChat):
+            if not may_chat(actor.id):
+                conn.send({"event": "error", "message": TOO_FAST})
+                return
+            await play.chat(actor, game_id, frame.chatMessage.message)
+        elif isinstance(frame, frames.Language):
+            if frame.language:
+                await play.change_language(actor, game_id, frame.language)
+        elif frame.event == "game:join":
+            if not await play.join_late(actor, game_id):
+                await hub.refresh_game(game_id, only=conn)  # already a player: catch up
+        elif frame.event == "player:submitted":
+            # The hand-in itself came over HTTP and every socket of the game got the new
+            # standings then; this socket may have missed them while reconnecting.
+            await hub.refresh_game(game_id, only=conn)
+
+    return handle

@@ -1,0 +1,262 @@
+"""This process's sockets, and the events that reach them.
+
+The hub holds only its own connections: lobby sockets, and game sockets by game. It hears the
+lobby and games channels of the bus (from any process) and, for each event, reads what it
+needs from the database once, then hands the same frame to the sockets concerned: a game's
+event only to that game's sockets, a room's only to its members'. Events of one room or game
+are handled in order, one at a time ("lanes"); different ones run side by side.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import deque
+from collections.abc import Awaitable, Callable, Hashable
+from datetime import datetime
+from typing import Any
+
+from codincod.bus import Bus
+from codincod.games import events, lifecycle, play, rooms
+from codincod.puzzles import service as puzzles
+from codincod.timeutil import utcnow
+from server.realtime.connection import Connection
+from server.wire import encode, game_dto, puzzle_page_dto, room_dto, rooms_dto
+
+log = logging.getLogger("codincod.realtime")
+Job = Callable[[], Awaitable[None]]
+
+
+class Lanes:
+    """Jobs with the same key run one after another, in the order they came."""
+
+    def __init__(self) -> None:
+        self._queues: dict[Hashable, deque[Job]] = {}
+
+    def run(self, key: Hashable, job: Job) -> None:
+        queue = self._queues.get(key)
+        if queue is not None:
+            queue.append(job)
+            return
+        self._queues[key] = deque([job])
+        asyncio.get_running_loop().create_task(self._drain(key))
+
+    async def _drain(self, key: Hashable) -> None:
+        queue = self._queues[key]
+        try:
+            while queue:
+                job = queue.popleft()
+                try:
+                    await job()
+                except Exception:
+                    log.exception("delivering an event (%s) failed", key)
+        finally:
+            del self._queues[key]
+
+
+def text(event: str, **fields: Any) -> str:
+    return encode({"event": event, **fields}).decode()
+
+
+class Hub:
+    def __init__(self) -> None:
+        self.lobby: dict[int, Connection] = {}
+        self.games: dict[str, dict[int, Connection]] = {}
+        self.lanes = Lanes()
+        self._rooms_pending = False
+        self._start_timers: dict[str, asyncio.Task[None]] = {}
+
+    def attach(self, bus: Bus) -> None:
+        bus.subscribe(events.LOBBY, self._on_lobby)
+        bus.subscribe(events.GAMES, self._on_game)
+
+    def connections(self) -> int:
+        return len(self.lobby) + sum(len(sockets) for sockets in self.games.values())
+
+    # --- the lobby ------------------------------------------------------------------------
+
+    def lobby_users(self) -> list[str]:
+        return list({conn.user_id for conn in self.lobby.values()})
+
+    def in_lobby(self, user_id: str) -> bool:
+        return any(conn.user_id == user_id for conn in self.lobby.values())
+
+    def _on_lobby(self, payload: str) -> None:
+        event = events.decode(payload)
+        if event is None or not self.lobby:
+            return
+        kind = event["kind"]
+        if kind == events.ROOMS:
+            self._refresh_rooms()
+            return
+        room_id = event.get("room")
+        if isinstance(room_id, str):
+            self.lanes.run(("room", room_id), lambda: self._room_event(kind, room_id, event))
+
+    def _refresh_rooms(self) -> None:
+        """Bursts of changes make one read: a refresh asked while one waits joins it."""
+        if self._rooms_pending:
+            return
+        self._rooms_pending = True
+
+        async def refresh() -> None:
+            self._rooms_pending = False
+            frame = text("rooms:overview", rooms=rooms_dto(await rooms.lobby()))
+            for conn in list(self.lobby.values()):
+                conn.send_text(frame)
+
+        self.lanes.run("rooms", refresh)
+
+    async def _room_event(self, kind: str, room_id: str, event: dict[str, Any]) -> None:
+        room = await rooms.view(room_id)
+        if room is None:
+            return
+        members = [conn for conn in self.lobby.values() if room.has(conn.user_id)]
+        if not members:
+            return
+        if kind == events.ROOM and room.members and room.state == "open":
+            frame = text("room:overview", room=room_dto(room))
+        elif kind == events.ROOM_CHAT:
+            frame = text("room:chat-message", **event["message"])
+        elif kind == events.ROOM_START:
+            frame = text("game:start", gameUrl=event["gameUrl"], startTime=event["startTime"])
+        else:
+            return
+        for conn in members:
+            conn.send_text(frame)
+
+    async def send_rooms(self, conn: Connection) -> None:
+        conn.send_text(text("rooms:overview", rooms=rooms_dto(await rooms.lobby())))
+
+    # --- games ----------------------------------------------------------------------------
+
+    def enter_game(self, conn: Connection, game_id: str) -> None:
+        self.games.setdefault(game_id, {})[conn.id] = conn
+
+    def leave_game(self, conn: Connection, game_id: str) -> None:
+        sockets = self.games.get(game_id)
+        if sockets is None:
+            return
+        sockets.pop(conn.id, None)
+        if not sockets:
+            del self.games[game_id]
+            timer = self._start_timers.pop(game_id, None)
+            if timer is not None:
+                timer.cancel()
+
+    def _on_game(self, payload: str) -> None:
+        event = events.decode(payload)
+        game_id = event.get("game") if event else None
+        if event is None or not isinstance(game_id, str) or game_id not in self.games:
+            return
+        kind = event["kind"]
+        if kind == events.CHAT:
+            frame = text("message:send", chatMessage=event["message"])
+        elif kind == events.LANGUAGE:
+            frame = text("language:change", language=event["language"], username=event["username"])
+        elif kind in (events.OVERVIEW, events.FINISHED):
+            self.lanes.run(("game", game_id), lambda: self.refresh_game(game_id, kind))
+            return
+        else:
+            return
+        self.lanes.run(("game", game_id), lambda: self._to_game(game_id, frame))
+
+    async def _to_game(self, game_id: str, frame: str) -> None:
+        for conn in list(self.games.get(game_id, {}).values()):
+            conn.send_text(frame)
+
+    async def refresh_game(
+        self, game_id: str, kind: str = events.OVERVIEW, only: Connection | None = None
+    ) -> None:
+        """Send the game's sockets (or ``only`` one) its overview, read once; players who
+        have not had the puzzle get it with the overview once the game runs."""
+        sockets = [only] if only is not None else list(self.games.get(game_id, {}).values())
+        if not sockets:
+            return
+        view = await play.load(game_id)
+        if view is None:
+            return
+        game = game_dto(view)
+        if kind == events.FINISHED or view.phase is lifecycle.GamePhase.OVER:
+            frame = text("game:finished", game=game)
+            for conn in sockets:
+                conn.send_text(frame)
+            return
+        plain = text("game:overview", game=game)
+        puzzle: dict[str, Any] | None = None
+        for conn in sockets:
+            if self._wants_puzzle(conn, view):
+                puzzle = puzzle or await self._puzzle(view)
+                if puzzle is not None:
+                    conn.has_puzzle = True
+                    conn.send({"event": "game:overview", "game": game, "puzzle": puzzle})
+                    continue
+            conn.send_text(plain)
+
+    @staticmethod
+    def _wants_puzzle(conn: Connection, view: play.GameView) -> bool:
+        running = lifecycle.accepts_hand_ins(view.phase)
+        return running and not conn.has_puzzle and view.plays(conn.user_id)
+
+    @staticmethod
+    async def _puzzle(view: play.GameView) -> dict[str, Any] | None:
+        try:
+            found = await puzzles.view(None, view.game.puzzle_id)  # type: ignore[attr-defined]
+        except Exception:  # taken down mid-game: the players keep the rest of the game
+            log.warning("the puzzle of game %s cannot be shown", view.game.id)
+            return None
+        return puzzle_page_dto(found)
+
+    async def greet(self, conn: Connection, game_id: str) -> bool:
+        """What a socket gets when it opens: the game (with the puzzle for a player once it
+        runs), the chat so far and each player's language. False: no such game."""
+        view = await play.load(game_id)
+        if view is None:
+            return False
+        game = game_dto(view)
+        if view.phase is lifecycle.GamePhase.OVER:
+            conn.send({"event": "game:finished", "game": game})
+        elif not view.plays(conn.user_id):
+            conn.send({"event": "game:overview", "game": game})
+            conn.send({"event": "error", "message": "User not in this game"})
+        elif self._wants_puzzle(conn, view) and (puzzle := await self._puzzle(view)):
+            conn.has_puzzle = True
+            conn.send({"event": "game:overview", "game": game, "puzzle": puzzle})
+        else:
+            conn.send({"event": "game:overview", "game": game})
+            if view.phase is lifecycle.GamePhase.COUNTDOWN:
+                self._at_start(view.game.id, view.game.start_time)
+        for line in await play.recent_chat(view.game.id):
+            conn.send({"event": "message:send", "chatMessage": line})
+        for username, language in (await play.languages(view.game.id)).items():
+            conn.send({"event": "language:change", "language": language, "username": username})
+        return True
+
+    def _at_start(self, game_id: str, start: datetime) -> None:
+        """When the countdown ends, this process's players of the game get the puzzle."""
+        if game_id in self._start_timers:
+            return
+
+        async def wake() -> None:
+            await asyncio.sleep(max(0.0, (start - utcnow()).total_seconds()))
+            self._start_timers.pop(game_id, None)
+            self.lanes.run(("game", game_id), lambda: self.refresh_game(game_id))
+
+        self._start_timers[game_id] = asyncio.get_running_loop().create_task(wake())
+
+    # --- everyone -------------------------------------------------------------------------
+
+    def sockets_of(self, user_id: str) -> list[Connection]:
+        found = [conn for conn in self.lobby.values() if conn.user_id == user_id]
+        for sockets in self.games.values():
+            found += [conn for conn in sockets.values() if conn.user_id == user_id]
+        return found
+
+    async def close_all(self, code: int, reason: str) -> None:
+        everyone = list(self.lobby.values())
+        for sockets in self.games.values():
+            everyone += list(sockets.values())
+        await asyncio.gather(*(conn.close(code, reason) for conn in everyone))
+
+
+hub = Hub()

@@ -1,0 +1,96 @@
+"""What every socket does: authenticate when it opens, read frames until it closes, check the
+session again for every frame (a ban, a logout or an expiry ends the socket at once), and
+answer every refusal with an error frame rather than a traceback."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+from sanic import Request
+from sanic.server.websockets.impl import WebsocketImplProtocol
+
+from codincod.accounts import service as accounts
+from codincod.actors import Actor
+from codincod.errors import Banned, DomainError
+from server.http import session_token, settings_of
+from server.realtime import frames
+from server.realtime.connection import Bucket, Connection, close_reason
+from server.realtime.hub import text
+
+log = logging.getLogger("codincod.realtime")
+POLICY = 1008  # the frontend stops reconnecting on 1008
+AUTH_REQUIRED = "Authentication required"
+
+Handler = Callable[[Connection, frames.Frame], Awaitable[None]]
+
+
+async def who(request: Request) -> tuple[Actor | None, str]:
+    """The socket's user, or None and why not."""
+    try:
+        return await accounts.authenticate(session_token(request), settings_of(request)), ""
+    except Banned as error:
+        return None, error.message
+    except DomainError:
+        return None, AUTH_REQUIRED
+
+
+async def refuse(ws: WebsocketImplProtocol, reason: str, *, tell: bool) -> None:
+    """Close with 1008; ``tell`` sends the reason as an error frame first (the game page
+    shows it)."""
+    if tell:
+        await ws.send(text("error", message=reason))
+    await ws.close(code=POLICY, reason=close_reason(reason))
+
+
+async def still_allowed(request: Request, conn: Connection) -> bool:
+    """The session behind the socket still holds; otherwise the socket is closed."""
+    actor, why = await who(request)
+    if actor is not None and actor.id == conn.actor.id:
+        conn.actor = actor  # a new name or role applies at once
+        return True
+    conn.send({"event": "error", "message": why or AUTH_REQUIRED})
+    await conn.close(POLICY, why or AUTH_REQUIRED)
+    return False
+
+
+async def serve_frames(
+    request: Request, conn: Connection, schemas: dict[str, type[frames.Frame]], handle: Handler
+) -> None:
+    while True:
+        raw = await conn.ws.recv()
+        if raw is None or conn.closed:
+            return
+        if not conn.frames.take():
+            conn.send({"event": "error", "message": "Too many messages: slow down"})
+            continue
+        try:
+            frame = frames.parse(raw, schemas)
+        except frames.Refused as refused:
+            conn.send({"event": "error", "message": refused.message})
+            continue
+        if not await still_allowed(request, conn):
+            return
+        try:
+            await handle(conn, frame)
+        except DomainError as error:
+            conn.send({"event": "error", "message": error.message})
+        except Exception:
+            log.exception("socket event %s of %s failed", frame.event, conn.actor.username)
+            conn.send({"event": "error", "message": "Something went wrong; try again"})
+
+
+_chat_budgets: dict[str, Bucket] = {}
+
+
+def may_chat(user_id: str) -> bool:
+    """Per user, over all their sockets in this process: 3 lines a second, bursts of 6."""
+    bucket = _chat_budgets.get(user_id)
+    if bucket is None:
+        if len(_chat_budgets) > 10_000:
+            _chat_budgets.clear()  # budgets refill in seconds: forgetting them is harmless
+        bucket = _chat_budgets[user_id] = Bucket(rate=3, capacity=6)
+    return bucket.take()
+
+
+TOO_FAST = "You are sending messages too fast: wait a moment"

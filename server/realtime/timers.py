@@ -1,0 +1,49 @@
+"""The timed work every process does: ending games that ran out (and rating them), and
+keeping waiting-room presence. Each step is idempotent, so any number of processes may run
+it side by side; a failed step is logged and retried on the next tick."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+
+from codincod.games import ending, rooms
+from codincod.timeutil import utcnow
+from server.realtime.hub import hub
+
+log = logging.getLogger("codincod.realtime")
+
+END_EVERY = 1.0  # game:finished at most GRACE + 1 s after a game's end
+PRESENCE_EVERY = 10.0
+ABSENT_AFTER = timedelta(seconds=120)  # no socket of the member's anywhere for this long
+
+
+async def _every(seconds: float, step: Callable[[], Awaitable[object]], what: str) -> None:
+    while True:
+        try:
+            await step()
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("%s failed; retrying in %.0f s", what, seconds)
+        await asyncio.sleep(seconds)
+
+
+async def end_games() -> None:
+    await _every(END_EVERY, ending.finish_due, "ending overdue games")
+
+
+async def keep_presence() -> None:
+    started = time.monotonic()
+
+    async def step() -> None:
+        await rooms.touch(hub.lobby_users())
+        # After a crash the members of this process's rooms come back within seconds; only
+        # then do those who did not come back leave.
+        if time.monotonic() - started > ABSENT_AFTER.total_seconds():
+            await rooms.sweep_absent(utcnow() - ABSENT_AFTER)
+
+    await _every(PRESENCE_EVERY, step, "keeping room presence")
