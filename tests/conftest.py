@@ -74,6 +74,11 @@ def server_env(data_dir: Path, database_url: str, **extra: str) -> dict[str, str
         "CODINCOD_ENV": "test",
         "CODINCOD_TRUSTED_PROXIES": "127.0.0.1/32,::1/128",
         "CODINCOD_LOG_LEVEL": "INFO",
+        # Games start a second after "start" and may be as short as 2 s (they still take
+        # the 10 s hand-in grace to end); a member who closed every socket leaves after 1 s.
+        "CODINCOD_GAME_COUNTDOWN_SECONDS": "1",
+        "CODINCOD_GAME_MIN_DURATION_SECONDS": "2",
+        "CODINCOD_ROOM_RECONNECT_GRACE_SECONDS": "1",
     }
     env.update(extra)
     return env

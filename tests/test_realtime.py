@@ -1,0 +1,447 @@
+"""Real-time multiplayer over real sockets: the lobby and waiting rooms, games and their chat,
+the server ending and rating games, leaderboards, and garbage on the wire."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timedelta
+
+import httpx
+import pytest
+import websockets
+
+from codincod.accounts.models import User
+from codincod.games.models import ChatMessage, Game, GameEvent, GamePlayer, RoomMember
+from codincod.puzzles.models import Puzzle
+from codincod.ratings.models import UserModeMetrics
+from codincod.timeutil import utcnow
+from tests.sockets import Socket
+from tests.support import ServerProcess, client, register
+from tests.test_execution_http import SUM, sum_puzzle
+from tests.test_games_http import hand_in, submit, user_id
+from tests.test_puzzles_http import auth
+
+pytestmark = pytest.mark.usefixtures("orm")
+
+
+def when(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+async def lobby(server: ServerProcess, token: str) -> Socket:
+    socket = await Socket.open(server.url, "/ws", token)
+    await socket.next("rooms:overview")
+    return socket
+
+
+async def users(http: httpx.AsyncClient, prefix: str, count: int) -> list[tuple[str, str]]:
+    """``count`` new users as (token, id)."""
+    made = []
+    for n in range(count):
+        token = await register(http, f"{prefix}{n}")
+        made.append((token, await user_id(http, token)))
+    return made
+
+
+def listed(room_id: str) -> callable:
+    return lambda frame: any(room["roomId"] == room_id for room in frame["rooms"])
+
+
+def unlisted(room_id: str) -> callable:
+    return lambda frame: not listed(room_id)(frame)
+
+
+def with_users(count: int) -> callable:
+    return lambda frame: len(frame["room"]["users"]) == count
+
+
+async def hosted(host: Socket, **options) -> dict:
+    host.drop()
+    await host.send("room:host", **({"options": options} if options else {}))
+    # A new room has its host alone (overviews of an earlier room may still be coming).
+    return (await host.next("room:overview", with_users(1)))["room"]
+
+
+async def started_game(sockets: list[Socket], room_id: str) -> str:
+    """The host (first socket) starts; every member is sent to the game. Its id."""
+    await sockets[0].send("game:start", roomId=room_id)
+    urls = {(await s.next("game:start", timeout=10))["gameUrl"] for s in sockets}
+    assert len(urls) == 1
+    return urls.pop().rsplit("/", 1)[1]
+
+
+async def game_with(server: ServerProcess, players: list[str], **options) -> str:
+    """A game started from a room the first token hosts and the others join."""
+    sockets = [await lobby(server, token) for token in players]
+    try:
+        room = await hosted(sockets[0], **options)
+        for socket in sockets[1:]:
+            await socket.send("room:join", roomId=room["roomId"])
+        await sockets[0].next("room:overview", with_users(len(players)))
+        return await started_game(sockets, room["roomId"])
+    finally:
+        for socket in sockets:
+            await socket.close()
+
+
+async def in_game(server: ServerProcess, token: str, game_id: str) -> Socket:
+    return await Socket.open(server.url, f"/ws/game/{game_id}", token)
+
+
+async def test_lobby_rooms_chat_and_an_owner_only_single_start(server: ServerProcess) -> None:
+    async with client(server.url) as http:
+        ((author, _),) = await users(http, "lob_author", 1)
+        await sum_puzzle(http, author)
+        (alice, alice_id), (bob, bob_id), (carol, _) = await users(http, "lob_p", 3)
+    a, b, c = [await lobby(server, token) for token in (alice, bob, carol)]
+    room = await hosted(a)
+    room_id = room["roomId"]
+    assert [u["userId"] for u in room["users"]] == [alice_id] and room["owner"][
+        "userId"
+    ] == alice_id
+    assert "inviteCode" not in room
+    await c.next("rooms:overview", listed(room_id))  # the lobby hears of the new room
+
+    await b.send("room:join", roomId=room_id)
+    both = await a.next("room:overview", with_users(2))
+    assert [u["userId"] for u in both["room"]["users"]] == [alice_id, bob_id]
+    assert both["room"]["owner"]["userId"] == alice_id
+    await b.next("room:overview", with_users(2))
+    counted = await c.next(
+        "rooms:overview", lambda f: {"roomId": room_id, "amountOfPlayersJoined": 2} in f["rooms"]
+    )
+    assert counted
+
+    await b.send("room:chat-message", roomId=room_id, message="hello room")
+    for member in (a, b):
+        line = await member.next("room:chat-message")
+        assert (line["username"], line["message"]) == ("lob_p1", "hello room")
+        assert line["createdAt"].endswith("Z")
+    await c.send("room:chat-message", roomId=room_id, message="not a member")
+    assert "must be in the room" in (await c.next("error"))["message"]
+    await a.nothing("room:chat-message", 0.3)
+
+    await b.send("game:start", roomId=room_id)
+    assert (await b.next("error"))["message"] == "Only the host can start the game"
+    await c.send("game:start", roomId=room_id)
+    assert (await c.next("error"))["message"] == "You must be in the room to do that"
+
+    game_id = await started_game([a, b], room_id)
+    await c.next("rooms:overview", unlisted(room_id))  # a started room leaves the lobby
+    await a.send("game:start", roomId=room_id)
+    assert (await a.next("error"))["message"] == "This room is no longer open"
+    assert await Game.filter(rooms__id=room_id).count() == 1
+
+    game = await Game.get(id=game_id)
+    seats = (
+        await GamePlayer.filter(game_id=game_id)
+        .order_by("position")
+        .values_list("user_id", flat=True)
+    )
+    assert list(seats) == [alice_id, bob_id] and game.owner_id == alice_id
+    drawn = await Puzzle.get(id=game.puzzle_id)
+    assert drawn.visibility == "approved" and drawn.author_id not in (alice_id, bob_id)
+    assert abs((game.start_time - game.created_at).total_seconds() - 1) < 0.01  # countdown 1 s
+    assert (game.end_time - game.start_time).total_seconds() == 900  # quick host: the default
+    assert await GameEvent.filter(game_id=game_id, kind="start").count() == 1
+    for socket in (a, b, c):
+        await socket.close()
+
+
+async def test_hosting_elsewhere_leaves_the_room_and_closed_sockets_leave_after_grace(
+    server: ServerProcess,
+) -> None:
+    async with client(server.url) as http:
+        (alice, _), (bob, bob_id), (carol, _) = await users(http, "grace", 3)
+    a, b, c = [await lobby(server, token) for token in (alice, bob, carol)]
+    first = (await hosted(a))["roomId"]
+    await b.send("room:join", roomId=first)
+    await a.next("room:overview", with_users(2))
+    second = (await hosted(b))["roomId"]  # bob hosts: he leaves alice's room
+    await a.next("room:overview", with_users(1))
+    await c.next("rooms:overview", lambda f: listed(first)(f) and listed(second)(f))
+
+    c.drop()
+    await b.close()  # bob's only socket closes: after the grace, his room closes
+    await c.next("rooms:overview", unlisted(second), timeout=6)
+    assert not await RoomMember.filter(user_id=bob_id).exists()
+
+    # A reconnect within the grace keeps one's place, host included.
+    await a.close()
+    a = await lobby(server, alice)
+    await a.send("room:join", roomId=first)
+    again = await a.next("room:overview")
+    await asyncio.sleep(1.5)
+    assert await RoomMember.filter(room_id=first).count() == 1
+    assert again["room"]["roomId"] == first
+    for socket in (a, c):
+        await socket.close()
+
+
+async def test_private_rooms_are_joined_with_their_code(server: ServerProcess) -> None:
+    async with client(server.url) as http:
+        (alice, _), (bob, _), (carol, _) = await users(http, "priv", 3)
+    a, b, c = [await lobby(server, token) for token in (alice, bob, carol)]
+    room = await hosted(a, visibility="private", mode="shortest", maxGameDurationInSeconds=600)
+    code = room["inviteCode"]
+    assert len(code) == 6 and code.isalnum() and code.isupper()
+    await b.send("room:join", roomId=room["roomId"])
+    assert (await b.next("error"))["message"] == f"Room {room['roomId']} not found"
+    await b.send("room:join-by-invite", inviteCode="ZZZZZZ" if code != "ZZZZZZ" else "YYYYYY")
+    assert (await b.next("error"))["message"].startswith("Invalid invite code: ")
+    await b.send("room:join-by-invite", inviteCode=code)
+    joined = await b.next("room:overview", with_users(2))
+    assert joined["room"]["inviteCode"] == code
+    await c.nothing("rooms:overview", 0.5, listed(room["roomId"]))  # private: never listed
+    for socket in (a, b, c):
+        await socket.close()
+
+
+async def test_games_are_scoped_and_users_may_have_several_sockets(server: ServerProcess) -> None:
+    async with client(server.url) as http:
+        ((author, _),) = await users(http, "scope_author", 1)
+        await sum_puzzle(http, author)
+        (alice, _), (bob, _), (carol, _), (dave, _) = await users(http, "scope", 4)
+    first = await game_with(server, [alice, bob])
+    second = await game_with(server, [carol, dave])
+    a1, a2 = await in_game(server, alice, first), await in_game(server, alice, first)
+    b, c = await in_game(server, bob, first), await in_game(server, carol, second)
+    for socket in (a1, a2, b, c):
+        # The countdown is a second: the puzzle comes once the game runs.
+        shown = await socket.next("game:overview", lambda f: "puzzle" in f, timeout=5)
+        assert "solution" not in shown["puzzle"] and shown["puzzle"]["comments"] == []
+        assert shown["game"]["status"] == "in_progress"
+    await a1.send(
+        "message:send",
+        chatMessage={"username": "scope3", "message": "gl hf", "createdAt": "2020-01-01T00:00:00Z"},
+    )
+    for socket in (a1, a2, b):
+        line = (await socket.next("message:send"))["chatMessage"]
+        assert (line["username"], line["message"]) == ("scope0", "gl hf")  # the token's name
+        assert len(line["_id"]) == 24 and line["createdAt"] != "2020-01-01T00:00:00Z"
+    await b.send("language:change", language="python")
+    for socket in (a1, a2, b):
+        assert (await socket.next("language:change")) == {
+            "event": "language:change",
+            "language": "python",
+            "username": "scope1",
+        }
+    await c.nothing("message:send", 0.5)
+    await c.nothing("language:change", 0.1)
+    saved = await ChatMessage.get(game_id=first)
+    assert (saved.username, saved.message) == ("scope0", "gl hf")
+    for socket in (a1, a2, b, c):
+        await socket.close()
+
+
+async def test_watchers_stay_connected_join_late_and_get_the_chat_replayed(
+    server: ServerProcess,
+) -> None:
+    async with client(server.url) as http:
+        ((author, _),) = await users(http, "late_author", 1)
+        await sum_puzzle(http, author)
+        (alice, alice_id), (bob, _), (eve, eve_id) = await users(http, "late", 3)
+    game_id = await game_with(server, [alice, bob])
+    started = await Game.get(id=game_id)
+    for n in range(55):  # chat from before: the newest 50 come back, oldest first
+        await ChatMessage.create(
+            game_id=game_id,
+            user_id=alice_id,
+            username="late0",
+            message=f"line {n}",
+            created_at=started.created_at + timedelta(milliseconds=n),
+        )
+    await asyncio.sleep(1.1)
+    watcher = await in_game(server, eve, game_id)
+    overview = await watcher.next("game:overview")
+    assert "puzzle" not in overview
+    assert (await watcher.next("error"))["message"] == "User not in this game"
+    replayed = [(await watcher.next("message:send"))["chatMessage"]["message"] for _ in range(50)]
+    assert replayed == [f"line {n}" for n in range(5, 55)]
+    await watcher.send("message:send", chatMessage={"message": "can I play?"})
+    assert (await watcher.next("error"))["message"] == "Join the game first"
+
+    player = await in_game(server, alice, game_id)
+    await player.next("game:overview", lambda f: "puzzle" in f)
+    await watcher.send("game:join")
+    joined = await watcher.next("game:overview", lambda f: "puzzle" in f)
+    assert eve_id in [p["_id"] for p in joined["game"]["players"]]
+    seen = await player.next(
+        "game:overview", lambda f: eve_id in [p["_id"] for p in f["game"]["players"]]
+    )
+    assert "puzzle" not in seen  # alice has it already
+    assert await GameEvent.filter(game_id=game_id, kind="join", user_id=eve_id).exists()
+    await watcher.close()
+    await player.close()
+
+
+async def test_unknown_games_and_refused_sockets(server: ServerProcess) -> None:
+    async with client(server.url) as http:
+        ((alice, _),) = await users(http, "refuse_ws", 1)
+    for game_id in ("nope", "0" * 24):
+        socket = await in_game(server, alice, game_id)
+        assert (await socket.next("game:nonexistent"))["message"] == "Game not found"
+        with pytest.raises(websockets.ConnectionClosed) as closed:
+            await socket.next("anything")
+        assert closed.value.rcvd.code == 1008
+    for path in ("/ws", "/ws/game/" + "0" * 24):
+        anonymous = await Socket.open(server.url, path, None)
+        with pytest.raises(websockets.ConnectionClosed) as closed:
+            while True:
+                await anonymous.ws.recv()
+        assert (closed.value.rcvd.code, closed.value.rcvd.reason) == (
+            1008,
+            "Authentication required",
+        )
+        stale = await Socket.open(server.url, path, "not-a-token")
+        with pytest.raises(websockets.ConnectionClosed) as closed:
+            while True:
+                await stale.ws.recv()
+        assert closed.value.rcvd.code == 1008
+    with pytest.raises(websockets.InvalidStatus) as refused:
+        await Socket.open(server.url, "/ws", alice, Origin="https://evil.example")
+    assert refused.value.response.status_code == 403
+    fine = await Socket.open(server.url, "/ws", alice, Origin="http://localhost:5173")
+    await fine.next("rooms:overview")
+    await fine.close()
+
+
+async def test_garbage_frames_get_errors_and_the_socket_carries_on(server: ServerProcess) -> None:
+    async with client(server.url) as http:
+        ((alice, _),) = await users(http, "garbage", 1)
+    socket = await lobby(server, alice)
+    garbage: list[str | bytes] = [
+        b"\xff\xfe\x00",
+        "not json",
+        "[1, 2]",
+        '"event"',
+        '{"event": 5}',
+        '{"event": "rooms:overview"}',
+        '{"event": "room:join", "roomId": 5}',
+        '{"event": "room:join"}',
+        '{"event": "room:chat-message", "roomId": "x", "message": ""}',
+        '{"event": "room:host", "options": {"mode": "chess"}}',
+        '{"event": "room:host", "options": {"maxGameDurationInSeconds": "long"}}',
+        '{"event": "room:join-by-invite", "inviteCode": "abc"}',
+        '{"event": "room:chat-message", "roomId": "x", "message": "nul \\u0000 here"}',
+        b'{"event": "room:join", "roomId": "0"}',
+    ]
+    for frame in garbage:
+        await socket.ws.send(frame)
+        error = await socket.next("error")
+        assert error["message"] and "Traceback" not in error["message"]
+    room = await hosted(socket)  # still serving
+    assert room["owner"]["username"] == "garbage0"
+    await socket.ws.send("x" * 100_000)  # over the 64 KiB frame limit: closed
+    with pytest.raises(websockets.ConnectionClosed) as closed:
+        while True:
+            await socket.ws.recv()
+    assert closed.value.rcvd.code == 1009
+
+
+async def test_chat_allows_two_a_second_and_refuses_floods(server: ServerProcess) -> None:
+    async with client(server.url) as http:
+        ((author, _),) = await users(http, "flood_author", 1)
+        await sum_puzzle(http, author)
+        (alice, _), (bob, _) = await users(http, "flood", 2)
+    game_id = await game_with(server, [alice, bob])
+    socket = await in_game(server, alice, game_id)
+    for n in range(6):  # two a second for three seconds: every one delivered
+        await socket.send("message:send", chatMessage={"message": f"steady {n}"})
+        await socket.next(
+            "message:send", lambda f, n=n: f["chatMessage"]["message"] == f"steady {n}"
+        )
+        await asyncio.sleep(0.5)
+    for n in range(30):
+        await socket.send("message:send", chatMessage={"message": f"flood {n}"})
+    refused = 0
+    for _ in range(30):
+        frame = await socket.next("error", timeout=2) if refused < 20 else None
+        if frame is None:
+            break
+        refused += "too fast" in frame["message"]
+    assert refused >= 20
+    kept = await ChatMessage.filter(game_id=game_id, message__startswith="flood").count()
+    assert kept <= 10
+    await socket.close()
+
+
+async def test_hand_ins_update_the_game_and_the_server_ends_and_rates_it(
+    server: ServerProcess,
+) -> None:
+    async with client(server.url) as http:
+        ((author, _),) = await users(http, "rate_author", 1)
+        puzzle_id = await sum_puzzle(http, author)
+        (alice, alice_id), (bob, bob_id), (mod, mod_id) = await users(http, "rate", 3)
+        await User.filter(id=mod_id).update(role="moderator")
+        # Only this puzzle may be drawn: the other approved ones step aside while it starts.
+        others = list(
+            await Puzzle.filter(visibility="approved")
+            .exclude(id=puzzle_id)
+            .values_list("id", flat=True)
+        )
+        await Puzzle.filter(id__in=others).update(visibility="review")
+        try:
+            game_id = await game_with(server, [alice, bob], maxGameDurationInSeconds=2)
+        finally:
+            await Puzzle.filter(id__in=others).update(visibility="approved")
+        game = await Game.get(id=game_id)
+        sockets = [await in_game(server, token, game_id) for token in (alice, bob)]
+        for socket in sockets:
+            await socket.next("game:overview", lambda f: "puzzle" in f)
+
+        wrong = await submit(http, bob, puzzle_id, "print(0)")
+        assert (await hand_in(http, bob, game_id, wrong)).status_code == 201
+        for socket in sockets:
+            await socket.next("game:overview", lambda f: len(f["game"]["playerSubmissions"]) == 1)
+        right = await submit(http, alice, puzzle_id, SUM)
+        assert (await hand_in(http, alice, game_id, right)).status_code == 201
+        for socket in sockets:
+            frame = await socket.next(
+                "game:overview", lambda f: len(f["game"]["playerSubmissions"]) == 2
+            )
+            handed = frame["game"]["playerSubmissions"]
+            assert [s["user"]["_id"] for s in handed] == [alice_id, bob_id]  # ranked, not in order
+            assert handed[0]["codeLength"] == len(SUM) and handed[0]["result"]["successRate"] == 1
+            assert handed[0]["programmingLanguage"]["language"] == "python"
+            assert "code" not in handed[0]
+
+        finished = [await s.next("game:finished", timeout=20) for s in sockets]
+        heard = utcnow()
+        assert game.end_time <= heard <= game.end_time + timedelta(seconds=15)
+        assert finished[0]["game"]["status"] == "finished"
+
+        async def board() -> dict:
+            return (await http.get("/api/v1/leaderboard/fastest?pageSize=100")).json()
+
+        for _ in range(40):
+            entries = {e["userId"]: e for e in (await board())["entries"]}
+            if alice_id in entries and bob_id in entries:
+                break
+            await asyncio.sleep(0.2)
+        assert entries[alice_id]["rating"] > 1500 > entries[bob_id]["rating"]
+        assert (entries[alice_id]["gamesPlayed"], entries[alice_id]["gamesWon"]) == (1, 1)
+        assert (entries[bob_id]["gamesPlayed"], entries[bob_id]["gamesWon"]) == (1, 0)
+        assert entries[alice_id]["rank"] < entries[bob_id]["rank"]
+        assert (await Game.get(id=game_id)).ratings_applied
+
+        refused = await http.post("/api/v1/leaderboard/recalculate", headers=auth(alice))
+        assert refused.status_code == 403
+        before = await board()
+        for _ in range(2):  # idempotent: the same games give the same ratings
+            done = await http.post("/api/v1/leaderboard/recalculate", headers=auth(mod))
+            assert done.status_code == 200 and done.json()["success"] is True
+            after = await board()
+            assert [
+                (e["userId"], round(e["rating"], 6), e["gamesPlayed"]) for e in after["entries"]
+            ] == [(e["userId"], round(e["rating"], 6), e["gamesPlayed"]) for e in before["entries"]]
+
+        mine = (await http.get(f"/api/v1/leaderboard/user/{alice_id}")).json()
+        assert mine["rankings"]["fastest"]["gamesPlayed"] == 1
+        nobody = (await http.get(f"/api/v1/leaderboard/user/{mod_id}")).json()
+        assert nobody["rankings"] == {}
+        assert not await UserModeMetrics.filter(user_id=mod_id).exists()  # no side effect
+        assert (await http.get("/api/v1/leaderboard/user/" + "0" * 24)).status_code == 404
+        assert (await http.get("/api/v1/leaderboard/chess")).status_code == 400
+        for socket in sockets:
+            await socket.close()
