@@ -1,0 +1,158 @@
+"""Rooms and games outlive a server process, and are shared by several: a SIGKILL mid-game
+loses nothing, and two processes on one PostgreSQL serve one room and one game together."""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from codincod.games.models import Game
+from codincod.puzzles.models import Puzzle
+from tests.conftest import DB_KIND
+from tests.support import ServerProcess, client
+from tests.test_execution_http import SUM, sum_puzzle
+from tests.test_games_http import hand_in, submit
+from tests.test_realtime import game_with, hosted, in_game, lobby, users, with_users
+
+pytestmark = pytest.mark.usefixtures("orm")
+
+
+@pytest.fixture
+def own_server(env: dict[str, str], tmp_path: Path) -> Iterator[ServerProcess]:
+    process = ServerProcess(env, tmp_path / "server.log")
+    process.start()
+    yield process
+    process.stop()
+
+
+def kill(server: ServerProcess) -> None:
+    assert server.process is not None
+    os.killpg(server.process.pid, signal.SIGKILL)
+    server.process.wait(timeout=10)
+
+
+async def test_a_crash_and_restart_loses_no_room_game_submission_or_message(
+    own_server: ServerProcess,
+) -> None:
+    server = own_server
+    async with client(server.url) as http:
+        ((author, _),) = await users(http, "crash_author", 1)
+        puzzle_id = await sum_puzzle(http, author)
+        (alice, alice_id), (bob, bob_id), (carol, carol_id), (dave, _) = await users(
+            http, "crash", 4
+        )
+        a, b = await lobby(server, alice), await lobby(server, bob)
+        room = await hosted(a)
+        await b.send("room:join", roomId=room["roomId"])
+        await a.next("room:overview", with_users(2))
+
+        others = list(
+            await Puzzle.filter(visibility="approved")
+            .exclude(id=puzzle_id)
+            .values_list("id", flat=True)
+        )
+        await Puzzle.filter(id__in=others).update(visibility="review")
+        try:
+            game_id = await game_with(server, [carol, dave], maxGameDurationInSeconds=600)
+        finally:
+            await Puzzle.filter(id__in=others).update(visibility="approved")
+        c = await in_game(server, carol, game_id)
+        await c.next("game:overview", lambda f: "puzzle" in f)
+        for n in range(3):
+            await c.send("message:send", chatMessage={"message": f"before the crash {n}"})
+            await c.next("message:send")
+        handed = await submit(http, carol, puzzle_id, SUM)
+        assert (await hand_in(http, carol, game_id, handed)).status_code == 201
+
+        kill(server)
+        server.start()
+
+        # The lobby: the frontend rejoins from ?roomId; both keep their places, host included.
+        a, b = await lobby(server, alice), await lobby(server, bob)
+        await a.send("room:join", roomId=room["roomId"])
+        await b.send("room:join", roomId=room["roomId"])
+        back = (await a.next("room:overview", with_users(2)))["room"]
+        assert [u["userId"] for u in back["users"]] == [alice_id, bob_id]
+        assert back["owner"] == room["owner"]  # the same member, joined at the same time
+
+        # The game: still running, with its hand-in and its chat.
+        c = await in_game(server, carol, game_id)
+        again = await c.next("game:overview", lambda f: "puzzle" in f)
+        assert [s["user"]["_id"] for s in again["game"]["playerSubmissions"]] == [carol_id]
+        lines = [(await c.next("message:send"))["chatMessage"]["message"] for _ in range(3)]
+        assert lines == [f"before the crash {n}" for n in range(3)]
+        await c.send("message:send", chatMessage={"message": "after the crash"})
+        assert (await c.next("message:send"))["chatMessage"]["message"] == "after the crash"
+        assert (await Game.get(id=game_id)).status != "finished"
+        for socket in (a, b, c):
+            await socket.close()
+
+
+@pytest.mark.skipif(DB_KIND != "postgres", reason="SQLite serves from one process")
+async def test_two_processes_share_a_room_and_a_game(
+    server: ServerProcess, own_server: ServerProcess
+) -> None:
+    first, second = server, own_server
+    async with client(first.url) as http:
+        ((author, _),) = await users(http, "pair_author", 1)
+        puzzle_id = await sum_puzzle(http, author)
+        (alice, alice_id), (bob, bob_id) = await users(http, "pair", 2)
+        a, b = await lobby(first, alice), await lobby(second, bob)
+        room = await hosted(a)
+        await b.next(
+            "rooms:overview", lambda f: room["roomId"] in [r["roomId"] for r in f["rooms"]]
+        )
+        await b.send("room:join", roomId=room["roomId"])
+        for socket in (a, b):
+            joined = await socket.next("room:overview", with_users(2))
+            assert [u["userId"] for u in joined["room"]["users"]] == [alice_id, bob_id]
+        await a.send("room:chat-message", roomId=room["roomId"], message="across")
+        assert (await b.next("room:chat-message"))["message"] == "across"
+
+        others = list(
+            await Puzzle.filter(visibility="approved")
+            .exclude(id=puzzle_id)
+            .values_list("id", flat=True)
+        )
+        await Puzzle.filter(id__in=others).update(visibility="review")
+        try:
+            await a.send("game:start", roomId=room["roomId"])
+            urls = {(await s.next("game:start"))["gameUrl"] for s in (a, b)}
+        finally:
+            await Puzzle.filter(id__in=others).update(visibility="approved")
+        assert len(urls) == 1
+        game_id = urls.pop().rsplit("/", 1)[1]
+        started = await Game.get(id=game_id)  # a quick game: over two seconds after its start
+        await Game.filter(id=game_id).update(end_time=started.start_time + timedelta(seconds=2))
+
+        ga, gb = await in_game(first, alice, game_id), await in_game(second, bob, game_id)
+        for socket in (ga, gb):
+            await socket.next("game:overview", lambda f: "puzzle" in f)
+        await gb.send("message:send", chatMessage={"message": "hello from the other process"})
+        for socket in (ga, gb):
+            line = (await socket.next("message:send"))["chatMessage"]
+            assert (line["username"], line["message"]) == ("pair1", "hello from the other process")
+        await ga.send("language:change", language="python")
+        assert (await gb.next("language:change"))["username"] == "pair0"
+
+        right = await submit(http, alice, puzzle_id, SUM)
+        assert (await hand_in(http, alice, game_id, right)).status_code == 201
+        seen = await gb.next("game:overview", lambda f: len(f["game"]["playerSubmissions"]) == 1)
+        assert seen["game"]["playerSubmissions"][0]["user"]["_id"] == alice_id
+        async with client(second.url) as other:
+            wrong = await submit(other, bob, puzzle_id, "print(0)")
+            assert (await hand_in(other, bob, game_id, wrong)).status_code == 201
+        await ga.next("game:overview", lambda f: len(f["game"]["playerSubmissions"]) == 2)
+
+        for socket in (ga, gb):  # both processes sweep; one ends the game, both tell theirs
+            await socket.next("game:finished", timeout=20)
+        board = (await http.get("/api/v1/leaderboard/fastest?pageSize=100")).json()
+        played = {e["userId"]: e["gamesPlayed"] for e in board["entries"]}
+        assert (played[alice_id], played[bob_id]) == (1, 1)  # rated once, not once per process
+        for socket in (a, b, ga, gb):
+            await socket.close()
