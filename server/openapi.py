@@ -19,6 +19,7 @@ from sanic.response import HTTPResponse, html
 
 from codincod import __version__
 from codincod.accounts.schemas import USERNAME_PATTERN
+from codincod.games.modes import MODES
 from server import shapes
 from server.wire import reply
 
@@ -81,7 +82,10 @@ class _Route:
 
 _TEXT = {"type": "string"}
 # Path parameters that only some strings can be; ids are any text (an unknown one is a 404).
-_PATH_SCHEMAS = {"username": {"type": "string", "pattern": USERNAME_PATTERN}}
+_PATH_SCHEMAS: dict[str, dict[str, Any]] = {
+    "username": {"type": "string", "pattern": USERNAME_PATTERN},
+    "game_mode": {"type": "string", "enum": list(MODES)},
+}
 _PARAMETER = re.compile(r"<([A-Za-z_][A-Za-z0-9_]*)(?::[^>]*)?>")
 
 

@@ -71,6 +71,7 @@ def known_ids(fuzzed_server: ServerProcess, session_cookie: str) -> dict[str, st
             json={"puzzleId": puzzle, "code": "print(input())", "programmingLanguage": python},
         )
         assert submitted.status_code == 201, submitted.text
+        me = http.get("/api/v1/user/me").json()["userId"]
     return {
         "puzzle_id": puzzle,
         "target_id": puzzle,
@@ -78,6 +79,8 @@ def known_ids(fuzzed_server: ServerProcess, session_cookie: str) -> dict[str, st
         "submission_id": submitted.json()["_id"],
         "language_id": python,
         "username": "fuzzer",
+        "user_id": me,
+        "game_mode": "fastest",
     }
 
 
@@ -102,7 +105,10 @@ def test_every_route_is_described(fuzzed_server: ServerProcess) -> None:
         for method, operation in item.items():
             assert operation["responses"], (method, path)
             if method in ("post", "put", "patch") and "requestBody" not in operation:
-                assert path.endswith(("/logout", "/comment")) or "vote" in path, (method, path)
+                assert path.endswith(("/logout", "/comment", "/recalculate")) or "vote" in path, (
+                    method,
+                    path,
+                )
     schemes = document["components"]["securitySchemes"]
     assert schemes["cookieAuth"] == {"type": "apiKey", "in": "cookie", "name": "token"}
     assert schemes["bearerAuth"]["scheme"] == "bearer"

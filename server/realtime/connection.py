@@ -55,6 +55,7 @@ class Connection:
         self.token = token
         self.frames = Bucket(rate=10, capacity=30)  # any frame, garbage included
         self.has_puzzle = False  # game sockets: the puzzle was sent
+        self.told_finished = False  # game sockets: game:finished was sent
         self._outbox: asyncio.Queue[str | None] = asyncio.Queue(OUTBOX)
         self._writer = asyncio.get_running_loop().create_task(self._write())
         self.closed = False

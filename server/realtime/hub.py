@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from codincod.bus import Bus
-from codincod.games import events, lifecycle, play, rooms
+from codincod.games import ending, events, lifecycle, play, rooms
 from codincod.puzzles import service as puzzles
 from codincod.timeutil import utcnow
 from server.realtime.connection import Connection
@@ -25,6 +25,7 @@ from server.wire import encode, game_dto, puzzle_page_dto, room_dto, rooms_dto
 
 log = logging.getLogger("codincod.realtime")
 Job = Callable[[], Awaitable[None]]
+GameJob = Callable[[str], Awaitable[None]]
 
 
 class Lanes:
@@ -64,7 +65,7 @@ class Hub:
         self.games: dict[str, dict[int, Connection]] = {}
         self.lanes = Lanes()
         self._rooms_pending = False
-        self._start_timers: dict[str, asyncio.Task[None]] = {}
+        self._timers: dict[tuple[str, str], asyncio.Task[None]] = {}
 
     def attach(self, bus: Bus) -> None:
         bus.subscribe(events.LOBBY, self._on_lobby)
@@ -140,9 +141,10 @@ class Hub:
         sockets.pop(conn.id, None)
         if not sockets:
             del self.games[game_id]
-            timer = self._start_timers.pop(game_id, None)
-            if timer is not None:
-                timer.cancel()
+            for what in ("start", "end"):
+                timer = self._timers.pop((game_id, what), None)
+                if timer is not None:
+                    timer.cancel()
 
     def _on_game(self, payload: str) -> None:
         event = events.decode(payload)
@@ -169,7 +171,8 @@ class Hub:
         self, game_id: str, kind: str = events.OVERVIEW, only: Connection | None = None
     ) -> None:
         """Send the game's sockets (or ``only`` one) its overview, read once; players who
-        have not had the puzzle get it with the overview once the game runs."""
+        have not had the puzzle get it with the overview once the game runs. Once the game
+        is over, each socket is told so once."""
         sockets = [only] if only is not None else list(self.games.get(game_id, {}).values())
         if not sockets:
             return
@@ -180,7 +183,9 @@ class Hub:
         if kind == events.FINISHED or view.phase is lifecycle.GamePhase.OVER:
             frame = text("game:finished", game=game)
             for conn in sockets:
-                conn.send_text(frame)
+                if not conn.told_finished:
+                    conn.told_finished = True
+                    conn.send_text(frame)
             return
         plain = text("game:overview", game=game)
         puzzle: dict[str, Any] | None = None
@@ -215,6 +220,7 @@ class Hub:
             return False
         game = game_dto(view)
         if view.phase is lifecycle.GamePhase.OVER:
+            conn.told_finished = True
             conn.send({"event": "game:finished", "game": game})
         elif not view.plays(conn.user_id):
             conn.send({"event": "game:overview", "game": game})
@@ -224,25 +230,39 @@ class Hub:
             conn.send({"event": "game:overview", "game": game, "puzzle": puzzle})
         else:
             conn.send({"event": "game:overview", "game": game})
-            if view.phase is lifecycle.GamePhase.COUNTDOWN:
-                self._at_start(view.game.id, view.game.start_time)
+        if view.phase is lifecycle.GamePhase.COUNTDOWN:
+            self._at(view.game.id, "start", view.game.start_time, self._started)
+        if view.phase is not lifecycle.GamePhase.OVER:
+            end = view.game.end_time + lifecycle.GRACE
+            self._at(view.game.id, "end", end, self._ended)
         for line in await play.recent_chat(view.game.id):
             conn.send({"event": "message:send", "chatMessage": line})
         for username, language in (await play.languages(view.game.id)).items():
             conn.send({"event": "language:change", "language": language, "username": username})
         return True
 
-    def _at_start(self, game_id: str, start: datetime) -> None:
-        """When the countdown ends, this process's players of the game get the puzzle."""
-        if game_id in self._start_timers:
+    def _at(self, game_id: str, what: str, when: datetime, then: GameJob) -> None:
+        """Run ``then(game_id)`` at ``when``, once per game and purpose, while this process
+        has sockets in the game (timers go with the game's last socket)."""
+        key = (game_id, what)
+        if key in self._timers:
             return
 
         async def wake() -> None:
-            await asyncio.sleep(max(0.0, (start - utcnow()).total_seconds()))
-            self._start_timers.pop(game_id, None)
-            self.lanes.run(("game", game_id), lambda: self.refresh_game(game_id))
+            await asyncio.sleep(max(0.0, (when - utcnow()).total_seconds()))
+            self._timers.pop(key, None)
+            self.lanes.run(("game", game_id), lambda: then(game_id))
 
-        self._start_timers[game_id] = asyncio.get_running_loop().create_task(wake())
+        self._timers[key] = asyncio.get_running_loop().create_task(wake())
+
+    async def _started(self, game_id: str) -> None:
+        await self.refresh_game(game_id)  # the countdown is over: the players get the puzzle
+
+    async def _ended(self, game_id: str) -> None:
+        """The grace is over: end the game here and now (the sweepers would within a second;
+        whoever is first ends it) and tell this process's sockets, whatever the bus does."""
+        await ending.finish(game_id)
+        await self.refresh_game(game_id, events.FINISHED)
 
     # --- everyone -------------------------------------------------------------------------
 
