@@ -11,6 +11,7 @@ import pytest
 import websockets
 
 from codincod.accounts.models import User
+from codincod.games.lifecycle import CONCRETE_MODES
 from codincod.games.models import ChatMessage, Game, GameEvent, GamePlayer, RoomMember
 from codincod.puzzles.models import Puzzle
 from codincod.ratings.models import UserModeMetrics
@@ -209,7 +210,8 @@ async def test_games_are_scoped_and_users_may_have_several_sockets(server: Serve
     for socket in (a1, a2, b, c):
         # The countdown is a second: the puzzle comes once the game runs.
         shown = await socket.next("game:overview", lambda f: "puzzle" in f, timeout=5)
-        assert "solution" not in shown["puzzle"] and shown["puzzle"]["comments"] == []
+        assert "solution" not in shown["puzzle"]
+        assert all("author" in comment for comment in shown["puzzle"]["comments"])
         assert shown["game"]["status"] == "in_progress"
     await a1.send(
         "message:send",
@@ -445,3 +447,77 @@ async def test_hand_ins_update_the_game_and_the_server_ends_and_rates_it(
         assert (await http.get("/api/v1/leaderboard/chess")).status_code == 400
         for socket in sockets:
             await socket.close()
+
+
+async def test_a_room_of_one_starts_with_its_options_bounded_and_random_resolved(
+    server: ServerProcess,
+) -> None:
+    async with client(server.url) as http:
+        ((author, _),) = await users(http, "solo_author", 1)
+        await sum_puzzle(http, author)
+        ((solo, solo_id),) = await users(http, "solo", 1)
+    for asked, kept in ((7200, 3600), (1, 2), (600, 600)):
+        socket = await lobby(server, solo)
+        room = await hosted(socket, mode="random", maxGameDurationInSeconds=asked, rated=False)
+        game_id = await started_game([socket], room["roomId"])
+        game = await Game.get(id=game_id)
+        assert game.mode in CONCRETE_MODES  # random is resolved when the game starts
+        assert (game.end_time - game.start_time).total_seconds() == kept
+        assert (game.max_duration_seconds, game.rated, game.owner_id) == (kept, False, solo_id)
+        await socket.close()
+
+
+async def test_a_chat_line_can_be_reported_and_every_event_is_kept(server: ServerProcess) -> None:
+    async with client(server.url) as http:
+        ((author, _),) = await users(http, "kept_author", 1)
+        await sum_puzzle(http, author)
+        (alice, alice_id), (bob, _) = await users(http, "kept", 2)
+        game_id = await game_with(server, [alice, bob])
+        a, b = await in_game(server, alice, game_id), await in_game(server, bob, game_id)
+        await a.next("game:overview", lambda f: "puzzle" in f)
+        await a.send("language:change", language="python")
+        await a.send("message:send", chatMessage={"message": "you will lose"})
+        line = (await b.next("message:send"))["chatMessage"]
+        report = await http.post(
+            "/api/v1/report",
+            json={
+                "problematicIdentifier": line["_id"],
+                "problemType": "game_chat",
+                "explanation": "trash talk in the game chat",
+            },
+            headers=auth(bob),
+        )
+        assert report.status_code == 201, report.text
+        await a.close()
+        await b.close()
+        await asyncio.sleep(0.5)
+    kinds = (
+        await GameEvent.filter(game_id=game_id)
+        .order_by("created_at")
+        .values_list("kind", "user_id")
+    )
+    assert kinds[0] == ("start", alice_id)
+    assert {
+        ("join", alice_id),
+        ("language", alice_id),
+        ("chat", alice_id),
+        ("leave", alice_id),
+    } <= set(kinds)
+
+
+async def test_socket_upgrades_are_limited_per_client(server: ServerProcess) -> None:
+    async with client(server.url) as http:
+        ((alice, _),) = await users(http, "upgrades", 1)
+    address = {"X-Forwarded-For": "203.0.113.77"}
+    opened = []
+    refused = 0
+    for _ in range(35):
+        try:
+            opened.append(await Socket.open(server.url, "/ws", alice, **address))
+        except websockets.InvalidStatus as error:
+            assert error.response.status_code == 429
+            refused += 1
+    assert len(opened) == 30 and refused == 5
+    elsewhere = await Socket.open(server.url, "/ws", alice)  # another client: its own budget
+    for socket in (*opened, elsewhere):
+        await socket.close()

@@ -16,7 +16,7 @@ from tortoise.transactions import in_transaction
 
 from codincod import db
 from codincod.games import events, lifecycle
-from codincod.games.models import Game, GameEvent
+from codincod.games.models import Game, GameEvent, WaitingRoom
 from codincod.games.service import standings
 from codincod.ratings import service as ratings
 from codincod.timeutil import utcnow
@@ -48,6 +48,8 @@ async def finish(game_id: str) -> bool:
             return False
         game = await Game.get(id=game_id)
         rated = await _rate(game)
+        # Its room is done with: its invite code is free again.
+        await WaitingRoom.filter(game_id=game_id).update(state="closed", invite_code=None)
         await GameEvent.create(game_id=game_id, kind="finish", data=rated)
     return True
 

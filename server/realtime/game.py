@@ -33,7 +33,8 @@ async def serve(request: Request, ws: WebsocketImplProtocol, game_id: str) -> No
         try:
             await serve_frames(request, conn, frames.GAME, _handler(game_id))
         finally:
-            await _presence(conn, game_id, "leave")
+            # On its own: the socket's task may be cancelled as the connection goes.
+            request.app.add_task(_presence(conn, game_id, "leave"))
     finally:
         hub.leave_game(conn, game_id)
         await conn.finish()
