@@ -29,6 +29,8 @@ from collections.abc import Callable
 
 import asyncpg
 
+from codincod.grouping import Grouped
+
 log = logging.getLogger("codincod.bus")
 
 Subscriber = Callable[[str], None]
@@ -38,6 +40,12 @@ RECONNECT_DELAYS = (0.5, 1, 2, 5, 10)
 BARRIER_CHANNEL = "codincod_barrier"
 MAX_PAYLOAD_BYTES = 7900  # PostgreSQL refuses NOTIFY payloads of 8000 bytes and more
 APPLICATION_NAME = "codincod-events"
+
+
+_NOTIFY_ALL = (
+    "SELECT pg_notify(c, p) FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(c, p, n)"
+    " ORDER BY n"
+)
 
 
 class Bus:
@@ -51,6 +59,9 @@ class Bus:
         self._barriers: dict[str, asyncio.Future[None]] = {}
         self._send_lock = asyncio.Lock()
         self._listening: set[asyncio.Task[None]] = set()
+        # Events published while a NOTIFY is on its way go together in the next one: busy
+        # chat makes a few round trips a second, not one per line.
+        self._outgoing: Grouped[tuple[str, str], None] = Grouped(self._notify)
         self.connected = False
 
     def subscribe(self, channel: str, subscriber: Subscriber) -> None:
@@ -80,8 +91,27 @@ class Bus:
             log.warning("event on %s not sent to other processes: no event connection", channel)
             self.deliver(channel, payload)
             return
-        async with self._send_lock:
-            await connection.execute("SELECT pg_notify($1, $2)", channel, payload)
+        await self._outgoing.send((channel, payload))
+
+    async def _notify(self, events: list[tuple[str, str]]) -> list[None]:
+        """Send a group of events in one round trip, in order."""
+        connection = self._connection
+        if connection is None or not self.connected:
+            for channel, payload in events:
+                log.warning("event on %s not sent to other processes: no connection", channel)
+                self.deliver(channel, payload)
+            return [None] * len(events)
+        channels, payloads = [c for c, _ in events], [p for _, p in events]
+        try:
+            async with self._send_lock:
+                await connection.execute(_NOTIFY_ALL, channels, payloads)
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+            # The change is committed: this process still hears of it; the others catch up
+            # from the database (their timers, their next reads).
+            log.warning("%d events not sent to other processes (%s)", len(events), error)
+            for channel, payload in events:
+                self.deliver(channel, payload)
+        return [None] * len(events)
 
     def on_connection_change(self, watcher: ConnectionWatcher) -> None:
         self._watchers.append(watcher)

@@ -48,7 +48,14 @@ def tortoise_url(settings: Settings) -> str:
 def _connection_config(settings: Settings) -> str | dict[str, Any]:
     url = tortoise_url(settings)
     if settings.dialect != "postgres":
-        return url
+        config = expand_db_url(url)
+        # WAL (Tortoise's default) with NORMAL sync: a commit is safe from a crash of the
+        # process, and fsyncs only at checkpoints: game chat commits hundreds of times a
+        # second. (FULL would also survive a power cut, at a few ms per commit.)
+        config["credentials"].setdefault("synchronous", "NORMAL")
+        # A second process on the same file (a CLI command) waits for a lock, not fails.
+        config["credentials"].setdefault("busy_timeout", 5000)
+        return config
     config = expand_db_url(url)
     config["engine"] = "codincod.pgengine"
     return config

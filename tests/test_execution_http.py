@@ -286,7 +286,7 @@ async def test_submission_refusals(piston_server: ServerProcess, peer: PistonPee
             ({**good, "puzzleId": "zz"}, 400),
             ({**good, "programmingLanguage": "0" * 24}, 400),
             ({"puzzleId": puzzle_id, "code": SUM}, 400),
-            ({**good, "code": ""}, 400),
+            ({**good, "code": 5}, 400),
         ]
         for body, status in cases:
             response = await http.post("/api/v1/submission", json=body, headers=auth(player))

@@ -82,7 +82,13 @@ async def test_players_hand_in_once_and_get_their_place(server: ServerProcess) -
         }
         again = await hand_in(http, alice, game.id, alice_right)
         assert again.status_code == 409
-    assert await GameSubmission.filter(game_id=game.id).count() == 2
+        # Time is up with nothing typed: the page hands in empty code, which takes last place.
+        carol = await register(http, "game_carol")
+        await GamePlayer.create(game_id=game.id, user_id=await user_id(http, carol), position=2)
+        empty = await submit(http, carol, puzzle_id, "")
+        late = await hand_in(http, carol, game.id, empty)
+        assert (late.status_code, late.json()["leaderboardPosition"]) == (201, 3)
+    assert await GameSubmission.filter(game_id=game.id).count() == 3
 
 
 async def test_hand_in_refusals(server: ServerProcess) -> None:

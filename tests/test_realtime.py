@@ -258,16 +258,19 @@ async def test_watchers_stay_connected_join_late_and_get_the_chat_replayed(
     overview = await watcher.next("game:overview")
     assert "puzzle" not in overview
     assert (await watcher.next("error"))["message"] == "User not in this game"
-    replayed = [(await watcher.next("message:send"))["chatMessage"]["message"] for _ in range(50)]
-    assert replayed == [f"line {n}" for n in range(5, 55)]
     await watcher.send("message:send", chatMessage={"message": "can I play?"})
     assert (await watcher.next("error"))["message"] == "Join the game first"
+    await watcher.nothing("message:send", 0.3)  # the chat is the players' own
 
     player = await in_game(server, alice, game_id)
     await player.next("game:overview", lambda f: "puzzle" in f)
+    replayed = [(await player.next("message:send"))["chatMessage"]["message"] for _ in range(50)]
+    assert replayed == [f"line {n}" for n in range(5, 55)]  # the newest 50, oldest first
     await watcher.send("game:join")
     joined = await watcher.next("game:overview", lambda f: "puzzle" in f)
     assert eve_id in [p["_id"] for p in joined["game"]["players"]]
+    caught_up = [(await watcher.next("message:send"))["chatMessage"]["message"] for _ in range(50)]
+    assert caught_up == replayed
     seen = await player.next(
         "game:overview", lambda f: eve_id in [p["_id"] for p in f["game"]["players"]]
     )

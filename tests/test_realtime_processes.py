@@ -10,8 +10,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import websockets
 
-from codincod.games.models import Game
+from codincod.games.models import Game, RoomMember
 from codincod.puzzles.models import Puzzle
 from tests.conftest import DB_KIND
 from tests.support import ServerProcess, client
@@ -156,3 +157,23 @@ async def test_two_processes_share_a_room_and_a_game(
         assert (played[alice_id], played[bob_id]) == (1, 1)  # rated once, not once per process
         for socket in (a, b, ga, gb):
             await socket.close()
+
+
+async def test_the_server_stops_promptly_with_sockets_open(own_server: ServerProcess) -> None:
+    async with client(own_server.url) as http:
+        ((author, _),) = await users(http, "stop_author", 1)
+        await sum_puzzle(http, author)
+        (alice, _), (bob, _) = await users(http, "stop", 2)
+    game_id = await game_with(own_server, [alice, bob])
+    sockets = [await lobby(own_server, alice), await in_game(own_server, bob, game_id)]
+    room = await hosted(sockets[0])
+    assert own_server.process is not None
+    os.killpg(own_server.process.pid, signal.SIGTERM)
+    own_server.process.wait(timeout=10)  # not hanging on the sockets' leftover work
+    for socket in sockets:
+        with pytest.raises(websockets.ConnectionClosed) as closed:
+            while True:
+                await socket.ws.recv()
+        assert closed.value.rcvd is None or closed.value.rcvd.code != 1008  # they reconnect
+    # Going down is not leaving: the host keeps the room for when the server is back.
+    assert await RoomMember.filter(room_id=room["roomId"]).count() == 1

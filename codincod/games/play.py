@@ -16,7 +16,7 @@ from tortoise.transactions import in_transaction
 from codincod.accounts.models import User
 from codincod.actors import Actor
 from codincod.errors import Forbidden, InvalidInput, NotFound
-from codincod.games import events, lifecycle, scoring
+from codincod.games import chatlog, events, lifecycle, scoring
 from codincod.games.models import ChatMessage, Game, GameEvent, GamePlayer
 from codincod.games.service import phase, standings
 from codincod.submissions.models import Submission
@@ -103,28 +103,24 @@ async def join_late(actor: Actor, game_id: str) -> bool:
     return True
 
 
-async def _playing(actor: Actor, game_id: str) -> Game:
+async def _playing(actor: Actor, game_id: str, known_player: bool) -> str:
+    """The game's id, once the actor is known to play in it. ``known_player``: the caller
+    checked before (a seat is never taken back), so the check costs nothing per line."""
+    if known_player:
+        return _check_id(game_id)
     game = await _game(game_id)
     if not await GamePlayer.exists(game_id=game.id, user_id=actor.id):
         raise Forbidden("Join the game first", title="Not a player")
-    return game
+    return game.id
 
 
-async def chat(actor: Actor, game_id: str, message: str) -> dict[str, Any]:
-    game = await _playing(actor, game_id)
-    async with in_transaction():
-        saved = await ChatMessage.create(
-            game_id=game.id, user_id=actor.id, username=actor.username, message=message
-        )
-        await GameEvent.create(
-            game_id=game.id,
-            kind="chat",
-            user_id=actor.id,
-            data={"message": saved.id},
-            created_at=saved.created_at,
-        )
+async def chat(
+    actor: Actor, game_id: str, message: str, *, known_player: bool = False
+) -> dict[str, Any]:
+    game = await _playing(actor, game_id, known_player)
+    saved = await chatlog.append(game, actor, message)
     line = chat_line(saved)
-    await events.game(events.CHAT, game.id, message=line)
+    await events.game(events.CHAT, game, message=line)
     return line
 
 
@@ -137,12 +133,14 @@ def chat_line(message: ChatMessage) -> dict[str, Any]:
     }
 
 
-async def change_language(actor: Actor, game_id: str, language: str) -> None:
-    game = await _playing(actor, game_id)
+async def change_language(
+    actor: Actor, game_id: str, language: str, *, known_player: bool = False
+) -> None:
+    game = await _playing(actor, game_id, known_player)
     await GameEvent.create(
-        game_id=game.id, kind="language", user_id=actor.id, data={"language": language}
+        game_id=game, kind="language", user_id=actor.id, data={"language": language}
     )
-    await events.game(events.LANGUAGE, game.id, username=actor.username, language=language)
+    await events.game(events.LANGUAGE, game, username=actor.username, language=language)
 
 
 async def recent_chat(game_id: str) -> list[dict[str, Any]]:

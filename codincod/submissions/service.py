@@ -46,7 +46,9 @@ class SubmissionCreate(Schema):
     )
 
     puzzleId: ObjectId
-    code: Annotated[str, Field(min_length=1, max_length=MAX_CODE_LENGTH)]
+    # Empty code is a program too (it fails every test): the game page hands in whatever the
+    # editor holds when the time is up, and a player who typed nothing still gets a place.
+    code: Annotated[str, Field(max_length=MAX_CODE_LENGTH)]
     programmingLanguageId: LanguageId = None
     programmingLanguage: LanguageId = None
 

@@ -56,6 +56,8 @@ class Connection:
         self.frames = Bucket(rate=10, capacity=30)  # any frame, garbage included
         self.has_puzzle = False  # game sockets: the puzzle was sent
         self.told_finished = False  # game sockets: game:finished was sent
+        self.plays = False  # game sockets: the user is a player (a seat is never taken back)
+        self.checked_at = time.monotonic()  # when the session was last found valid
         self._outbox: asyncio.Queue[str | None] = asyncio.Queue(OUTBOX)
         self._writer = asyncio.get_running_loop().create_task(self._write())
         self.closed = False

@@ -34,7 +34,7 @@ async def serve(request: Request, ws: WebsocketImplProtocol, game_id: str) -> No
             await serve_frames(request, conn, frames.GAME, _handler(game_id))
         finally:
             # On its own: the socket's task may be cancelled as the connection goes.
-            request.app.add_task(_presence(conn, game_id, "leave"))
+            hub.spawn(_presence(conn, game_id, "leave"))
     finally:
         hub.leave_game(conn, game_id)
         await conn.finish()
@@ -52,12 +52,15 @@ def _handler(game_id: str) -> Handler:
             if not may_chat(actor.id):
                 conn.send({"event": "error", "message": TOO_FAST})
                 return
-            await play.chat(actor, game_id, frame.chatMessage.message)
+            await play.chat(actor, game_id, frame.chatMessage.message, known_player=conn.plays)
         elif isinstance(frame, frames.Language):
             if frame.language:
-                await play.change_language(actor, game_id, frame.language)
+                await play.change_language(actor, game_id, frame.language, known_player=conn.plays)
         elif frame.event == "game:join":
-            if not await play.join_late(actor, game_id):
+            added = await play.join_late(actor, game_id)
+            conn.plays = True
+            await hub.catch_up(conn, game_id)
+            if not added:
                 await hub.refresh_game(game_id, only=conn)  # already a player: catch up
         elif frame.event == "player:submitted":
             # The hand-in itself came over HTTP and every socket of the game got the new

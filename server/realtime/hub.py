@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import deque
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import Awaitable, Callable, Coroutine, Hashable
 from datetime import datetime
 from typing import Any
 
@@ -66,6 +66,8 @@ class Hub:
         self.lanes = Lanes()
         self._rooms_pending = False
         self._timers: dict[tuple[str, str], asyncio.Task[None]] = {}
+        self._background: set[asyncio.Task[None]] = set()
+        self.stopping = False  # the server is going down: its sockets' users will be back
 
     def attach(self, bus: Bus) -> None:
         bus.subscribe(events.LOBBY, self._on_lobby)
@@ -161,11 +163,13 @@ class Hub:
             return
         else:
             return
-        self.lanes.run(("game", game_id), lambda: self._to_game(game_id, frame))
+        self.lanes.run(("game", game_id), lambda: self._to_players(game_id, frame))
 
-    async def _to_game(self, game_id: str, frame: str) -> None:
+    async def _to_players(self, game_id: str, frame: str) -> None:
+        """Chat and languages are the players' own: watchers see the game, not its talk."""
         for conn in list(self.games.get(game_id, {}).values()):
-            conn.send_text(frame)
+            if conn.plays:
+                conn.send_text(frame)
 
     async def refresh_game(
         self, game_id: str, kind: str = events.OVERVIEW, only: Connection | None = None
@@ -219,6 +223,7 @@ class Hub:
         if view is None:
             return False
         game = game_dto(view)
+        conn.plays = view.plays(conn.user_id)
         if view.phase is lifecycle.GamePhase.OVER:
             conn.told_finished = True
             conn.send({"event": "game:finished", "game": game})
@@ -235,11 +240,16 @@ class Hub:
         if view.phase is not lifecycle.GamePhase.OVER:
             end = view.game.end_time + lifecycle.GRACE
             self._at(view.game.id, "end", end, self._ended)
-        for line in await play.recent_chat(view.game.id):
-            conn.send({"event": "message:send", "chatMessage": line})
-        for username, language in (await play.languages(view.game.id)).items():
-            conn.send({"event": "language:change", "language": language, "username": username})
+        if conn.plays:
+            await self.catch_up(conn, view.game.id)
         return True
+
+    async def catch_up(self, conn: Connection, game_id: str) -> None:
+        """A player's socket gets the chat so far and each player's language."""
+        for line in await play.recent_chat(game_id):
+            conn.send({"event": "message:send", "chatMessage": line})
+        for username, language in (await play.languages(game_id)).items():
+            conn.send({"event": "language:change", "language": language, "username": username})
 
     def _at(self, game_id: str, what: str, when: datetime, then: GameJob) -> None:
         """Run ``then(game_id)`` at ``when``, once per game and purpose, while this process
@@ -272,7 +282,20 @@ class Hub:
             found += [conn for conn in sockets.values() if conn.user_id == user_id]
         return found
 
+    def spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        """Work that outlives the socket that asked for it (not Sanic's task registry, whose
+        shutdown waits on such tasks for ever). Nothing new starts once the server stops."""
+        if self.stopping:
+            work.close()
+            return
+        task = asyncio.get_running_loop().create_task(work)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
     async def close_all(self, code: int, reason: str) -> None:
+        self.stopping = True
+        for timer in self._timers.values():
+            timer.cancel()
         everyone = list(self.lobby.values())
         for sockets in self.games.values():
             everyone += list(sockets.values())

@@ -64,7 +64,7 @@ def _leave_later(request: Request, user_id: str) -> None:
         if not hub.in_lobby(user_id):
             await rooms.drop_if_gone(user_id, closed_at)
 
-    request.app.add_task(later(), name=f"leave-room-{user_id}-{closed_at.timestamp()}")
+    hub.spawn(later())
 
 
 def _handler(request: Request) -> Handler:

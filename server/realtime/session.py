@@ -5,6 +5,7 @@ answer every refusal with an error frame rather than a traceback."""
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Awaitable, Callable
 
 from sanic import Request
@@ -43,11 +44,18 @@ async def refuse(ws: WebsocketImplProtocol, reason: str, *, tell: bool) -> None:
     await ws.close(code=POLICY, reason=close_reason(reason))
 
 
+RECHECK_SECONDS = 1.0
+
+
 async def still_allowed(request: Request, conn: Connection) -> bool:
-    """The session behind the socket still holds; otherwise the socket is closed."""
+    """The session behind the socket still holds (checked again when a frame comes more
+    than a second after the last check); otherwise the socket is closed."""
+    if time.monotonic() - conn.checked_at < RECHECK_SECONDS:
+        return True
     actor, why = await who(request)
     if actor is not None and actor.id == conn.actor.id:
         conn.actor = actor  # a new name or role applies at once
+        conn.checked_at = time.monotonic()
         return True
     conn.send({"event": "error", "message": why or AUTH_REQUIRED})
     await conn.close(POLICY, why or AUTH_REQUIRED)

@@ -17,6 +17,7 @@ PURE = [
     "codincod.games.scoring",
     "codincod.games.lifecycle",
     "codincod.ratings.glicko",
+    "codincod.grouping",
     "codincod.accounts.bans",
     "codincod.cache",
     "codincod.execution.sandbox",
