@@ -30,6 +30,11 @@ class Entity(Model):
     class Meta:
         abstract = True
 
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if "updated_at" not in kwargs:  # a new row: changed when it was made, not a tick later
+            self.updated_at = self.created_at
+
     async def save(self, *args: Any, **kwargs: Any) -> None:
         # Touch updated_at on every change of a stored row; a new row keeps what it was given.
         if self._saved_in_db:

@@ -3,12 +3,14 @@ loses nothing, and two processes on one PostgreSQL serve one room and one game t
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
+import asyncpg
 import pytest
 import websockets
 
@@ -177,3 +179,44 @@ async def test_the_server_stops_promptly_with_sockets_open(own_server: ServerPro
         assert closed.value.rcvd is None or closed.value.rcvd.code != 1008  # they reconnect
     # Going down is not leaving: the host keeps the room for when the server is back.
     assert await RoomMember.filter(room_id=room["roomId"]).count() == 1
+
+
+@pytest.mark.skipif(DB_KIND != "postgres", reason="the bus crosses PostgreSQL")
+async def test_events_cross_again_after_the_event_connections_drop(
+    server: ServerProcess, own_server: ServerProcess, database_url: str
+) -> None:
+    async with client(server.url) as http:
+        ((author, _),) = await users(http, "drop_author", 1)
+        await sum_puzzle(http, author)
+        (alice, _), (bob, _) = await users(http, "drop", 2)
+    game_id = await game_with(server, [alice, bob], maxGameDurationInSeconds=600)
+    here, there = await in_game(server, alice, game_id), await in_game(own_server, bob, game_id)
+    for socket in (here, there):
+        await socket.next("game:overview", lambda f: "puzzle" in f)
+    name = database_url.rsplit("/", 1)[1]
+    admin = await asyncpg.connect(database_url)
+    try:
+        listeners = (
+            "SELECT count(*) FROM pg_stat_activity"
+            " WHERE application_name = 'codincod-events' AND datname = $1"
+        )
+        before = await admin.fetchval(listeners, name)
+        assert before >= 2
+        await admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE application_name = 'codincod-events' AND datname = $1",
+            name,
+        )
+        for _ in range(100):  # each process reconnects by itself, within a second or so
+            await asyncio.sleep(0.1)
+            if await admin.fetchval(listeners, name) >= before:
+                break
+        assert await admin.fetchval(listeners, name) >= before
+    finally:
+        await admin.close()
+    await asyncio.sleep(0.3)  # LISTEN is issued right after connecting
+    await there.send("message:send", chatMessage={"message": "still here?"})
+    line = (await here.next("message:send", timeout=5))["chatMessage"]
+    assert line["message"] == "still here?"
+    for socket in (here, there):
+        await socket.close()
