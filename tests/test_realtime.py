@@ -524,3 +524,39 @@ async def test_socket_upgrades_are_limited_per_client(server: ServerProcess) -> 
     elsewhere = await Socket.open(server.url, "/ws", alice)  # another client: its own budget
     for socket in (*opened, elsewhere):
         await socket.close()
+
+
+async def test_a_page_that_comes_back_is_not_sent_the_chat_again(server: ServerProcess) -> None:
+    """The frontend adds every chat line it is sent: a page whose socket was lost still shows
+    the chat, so only a page that closed its socket (a reload, a new visit) gets it again."""
+    async with client(server.url) as http:
+        ((author, _),) = await users(http, "again_author", 1)
+        await sum_puzzle(http, author)
+        (alice, _), (bob, _) = await users(http, "again", 2)
+    game_id = await game_with(server, [alice, bob])
+    page = await in_game(server, alice, game_id)
+    await page.next("game:overview", lambda f: "puzzle" in f)
+    await page.send("message:send", chatMessage={"message": "said once"})
+    await page.next("message:send")
+    await page.close()  # the page closed it: a reload
+    page = await in_game(server, alice, game_id)
+    await page.next("game:overview", lambda f: "puzzle" in f)
+    assert (await page.next("message:send"))["chatMessage"]["message"] == "said once"
+    page.ws.transport.abort()  # the connection is lost; the page lives on
+    for _ in range(50):  # the server notices at once; the leave is written just after
+        last = (
+            await GameEvent.filter(game_id=game_id, kind__in=("join", "leave"))
+            .order_by("-created_at")
+            .first()
+        )
+        if last is not None and last.kind == "leave" and last.data.get("ended") == "lost":
+            break
+        await asyncio.sleep(0.05)
+    assert last is not None and (last.kind, last.data) == (
+        "leave",
+        {"socket": True, "ended": "lost"},
+    )
+    page = await in_game(server, alice, game_id)
+    await page.next("game:overview", lambda f: "puzzle" in f)
+    await page.nothing("message:send", 0.5)
+    await page.close()

@@ -168,6 +168,9 @@ async def test_the_server_stops_promptly_with_sockets_open(own_server: ServerPro
         (alice, _), (bob, _) = await users(http, "stop", 2)
     game_id = await game_with(own_server, [alice, bob])
     sockets = [await lobby(own_server, alice), await in_game(own_server, bob, game_id)]
+    await sockets[1].next("game:overview", lambda f: "puzzle" in f)
+    await sockets[1].send("message:send", chatMessage={"message": "before the restart"})
+    await sockets[1].next("message:send")
     room = await hosted(sockets[0])
     assert own_server.process is not None
     os.killpg(own_server.process.pid, signal.SIGTERM)
@@ -179,6 +182,11 @@ async def test_the_server_stops_promptly_with_sockets_open(own_server: ServerPro
         assert closed.value.rcvd is None or closed.value.rcvd.code != 1008  # they reconnect
     # Going down is not leaving: the host keeps the room for when the server is back.
     assert await RoomMember.filter(room_id=room["roomId"]).count() == 1
+    own_server.start()
+    back = await in_game(own_server, bob, game_id)  # the page reconnects: it has the chat
+    await back.next("game:overview", lambda f: "puzzle" in f)
+    await back.nothing("message:send", 0.5)
+    await back.close()
 
 
 @pytest.mark.skipif(DB_KIND != "postgres", reason="the bus crosses PostgreSQL")

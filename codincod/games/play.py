@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
@@ -20,6 +20,7 @@ from codincod.games import chatlog, events, lifecycle, scoring
 from codincod.games.models import ChatMessage, Game, GameEvent, GamePlayer
 from codincod.games.service import phase, standings
 from codincod.submissions.models import Submission
+from codincod.timeutil import utcnow
 
 CHAT_REPLAY = 50
 _ID = re.compile(r"[0-9a-fA-F]{24}")
@@ -170,9 +171,51 @@ async def is_player(game_id: str, user_id: str) -> bool:
     return await GamePlayer.exists(game_id=game_id, user_id=user_id)
 
 
-async def record_presence(game_id: str, user_id: str, kind: str) -> None:
-    """A player's socket opened (``join``) or closed (``leave``): kept for replays."""
-    await GameEvent.create(game_id=game_id, kind=kind, user_id=user_id, data={"socket": True})
+# How a socket ended: the page closed it (a reload, a tab closed, a navigation), the server
+# did (it was going down), or the connection was lost.
+ENDED_BY_PAGE, ENDED_BY_SERVER, LOST = "page", "server", "lost"
+RECONNECT_WINDOW = timedelta(minutes=2)
+
+
+async def record_presence(game_id: str, user_id: str, kind: str, ended: str | None = None) -> None:
+    """A player's socket opened (``join``) or closed (``leave``, and how): kept for replays."""
+    data: dict[str, Any] = {"socket": True}
+    if ended is not None:
+        data["ended"] = ended
+    await GameEvent.create(game_id=game_id, kind=kind, user_id=user_id, data=data)
+
+
+async def record_leaves(seats: list[tuple[str, str]], ended: str) -> None:
+    """Many sockets closed at once (the server stopping): ``seats`` are (game id, user id)."""
+    now = utcnow()
+    await GameEvent.bulk_create(
+        [
+            GameEvent(
+                game_id=game_id,
+                kind="leave",
+                user_id=user_id,
+                data={"socket": True, "ended": ended},
+                created_at=now,
+            )
+            for game_id, user_id in seats
+        ]
+    )
+
+
+async def page_kept_its_chat(game_id: str, user_id: str) -> bool:
+    """Whether a socket opening now is most likely the same page coming back (its socket was
+    lost, or closed by a server going down, moments ago): that page still shows the chat,
+    and the frontend adds every line it is sent, so the lines are not sent again. A reload,
+    a new tab or a first visit gets them all."""
+    last = (
+        await GameEvent.filter(game_id=game_id, user_id=user_id, kind__in=("join", "leave"))
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if last is None or last.kind != "leave" or not isinstance(last.data, dict):
+        return False
+    recent = last.created_at > utcnow() - RECONNECT_WINDOW
+    return recent and last.data.get("ended") in (ENDED_BY_SERVER, LOST)
 
 
 async def events_of(game_id: str) -> list[GameEvent]:

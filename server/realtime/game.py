@@ -11,7 +11,16 @@ from codincod.games import play
 from server.realtime import frames
 from server.realtime.connection import Connection
 from server.realtime.hub import hub
-from server.realtime.session import POLICY, TOO_FAST, Handler, may_chat, refuse, serve_frames, who
+from server.realtime.session import (
+    POLICY,
+    TOO_FAST,
+    Handler,
+    how_it_ended,
+    may_chat,
+    refuse,
+    serve_frames,
+    who,
+)
 
 GAME_NOT_FOUND = "Game not found"
 
@@ -29,20 +38,12 @@ async def serve(request: Request, ws: WebsocketImplProtocol, game_id: str) -> No
             conn.send({"event": "game:nonexistent", "message": GAME_NOT_FOUND})
             await conn.close(POLICY, GAME_NOT_FOUND)
             return
-        await _presence(conn, game_id, "join")
-        try:
-            await serve_frames(request, conn, frames.GAME, _handler(game_id))
-        finally:
-            # On its own: the socket's task may be cancelled as the connection goes.
-            hub.spawn(_presence(conn, game_id, "leave"))
+        await serve_frames(request, conn, frames.GAME, _handler(game_id))
     finally:
+        if conn.plays:  # on its own task: this one is cancelled when the connection goes
+            hub.spawn(play.record_presence(game_id, conn.user_id, "leave", how_it_ended(ws)))
         hub.leave_game(conn, game_id)
         await conn.finish()
-
-
-async def _presence(conn: Connection, game_id: str, kind: str) -> None:
-    if await play.is_player(game_id, conn.user_id):
-        await play.record_presence(game_id, conn.user_id, kind)
 
 
 def _handler(game_id: str) -> Handler:

@@ -224,6 +224,9 @@ class Hub:
             return False
         game = game_dto(view)
         conn.plays = view.plays(conn.user_id)
+        replay = conn.plays and not await play.page_kept_its_chat(view.game.id, conn.user_id)
+        if conn.plays:  # kept before anything is sent: the socket may go any moment
+            await play.record_presence(view.game.id, conn.user_id, "join")
         if view.phase is lifecycle.GamePhase.OVER:
             conn.told_finished = True
             conn.send({"event": "game:finished", "game": game})
@@ -240,7 +243,7 @@ class Hub:
         if view.phase is not lifecycle.GamePhase.OVER:
             end = view.game.end_time + lifecycle.GRACE
             self._at(view.game.id, "end", end, self._ended)
-        if conn.plays:
+        if replay:
             await self.catch_up(conn, view.game.id)
         return True
 
@@ -296,6 +299,13 @@ class Hub:
         self.stopping = True
         for timer in self._timers.values():
             timer.cancel()
+        # The players' pages stay open and reconnect (here or elsewhere) with their chat.
+        seats = {(g, c.user_id) for g, sockets in self.games.items() for c in sockets.values()}
+        playing = [(g, u) for g, u in seats if any(c.plays for c in self.sockets_of(u))]
+        try:
+            await play.record_leaves(playing, play.ENDED_BY_SERVER)
+        except Exception:
+            log.exception("could not record the players' leaves")
         everyone = list(self.lobby.values())
         for sockets in self.games.values():
             everyone += list(sockets.values())

@@ -14,6 +14,7 @@ from sanic.server.websockets.impl import WebsocketImplProtocol
 from codincod.accounts import service as accounts
 from codincod.actors import Actor
 from codincod.errors import Banned, DomainError
+from codincod.games.play import ENDED_BY_PAGE, ENDED_BY_SERVER, LOST
 from server.http import session_token, settings_of
 from server.realtime import frames
 from server.realtime.connection import Bucket, Connection, close_reason
@@ -102,3 +103,14 @@ def may_chat(user_id: str) -> bool:
 
 
 TOO_FAST = "You are sending messages too fast: wait a moment"
+
+
+def how_it_ended(ws: WebsocketImplProtocol) -> str:
+    """Who closed the socket: the page (a close frame first from the browser), the server,
+    or nobody (the connection was lost)."""
+    protocol = ws.ws_proto
+    if protocol.close_rcvd is not None and protocol.close_rcvd_then_sent:
+        return ENDED_BY_PAGE
+    if protocol.close_sent is not None:
+        return ENDED_BY_SERVER
+    return LOST
