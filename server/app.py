@@ -20,11 +20,13 @@ from server.logs import flush_buffered_logs, logging_config
 from server.realtime import timers
 from server.realtime.hub import hub
 from server.routes import (
+    appeals,
     auth,
     comments,
     execution,
     health,
     leaderboard,
+    moderation,
     preferences,
     puzzles,
     reports,
@@ -43,6 +45,8 @@ BLUEPRINTS = (
     reports.bp,
     execution.bp,
     leaderboard.bp,
+    moderation.bp,
+    appeals.bp,
     sockets.bp,
     openapi.bp,
 )

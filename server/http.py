@@ -139,6 +139,13 @@ async def actor(request: Request) -> Actor:
     return found
 
 
+async def banned_actor(request: Request) -> Actor:
+    """The authenticated user, banned or not (a banned user may appeal)."""
+    return await accounts.authenticate(
+        session_token(request), settings_of(request), banned_too=True
+    )
+
+
 async def optional_actor(request: Request) -> Actor | None:
     """The acting user when a valid session comes with the request; anyone else, including a
     banned user or a stale token, browses anonymously."""

@@ -338,3 +338,103 @@ class Recalculated(TypedDict):
     message: str
     processedGames: dict[str, int]
     totalProcessed: int
+
+
+# --- moderation ---------------------------------------------------------------------------------
+
+
+class ReviewItem(TypedDict):
+    id: str
+    type: str
+    title: str
+    createdAt: Timestamp
+    description: NotRequired[str]
+    reportExplanation: NotRequired[str]
+    reportedBy: NotRequired[str]
+    reportedUserId: NotRequired[str]
+    reportedUserName: NotRequired[str]
+    reportedMessageId: NotRequired[str]
+    authorName: NotRequired[str]
+    gameId: NotRequired[str]
+    contextMessages: NotRequired[list[dict[str, Any]]]
+
+
+class QueuePagination(TypedDict):
+    page: int
+    limit: int
+    total: int
+    totalPages: int
+
+
+class ReviewQueue(TypedDict):
+    data: list[ReviewItem]
+    pagination: QueuePagination
+
+
+class ModeratedPuzzle(TypedDict):
+    message: str
+    puzzle: dict[str, Any]
+
+
+class ResolvedReport(TypedDict):
+    message: str
+    report: dict[str, Any]
+
+
+class Ban(TypedDict):
+    _id: str
+    userId: str
+    bannedBy: dict[str, Any] | str
+    banType: Literal["temporary", "permanent"]
+    reason: str
+    startDate: Timestamp
+    endDate: NotRequired[Timestamp]
+    isActive: bool
+    createdAt: Timestamp
+    updatedAt: Timestamp
+
+
+class BanMade(TypedDict):
+    message: str
+    ban: Ban
+
+
+class BanHistory(TypedDict):
+    bans: list[Ban]
+
+
+class Appeal(TypedDict):
+    _id: str
+    ban: str
+    user: str
+    reason: str
+    status: Literal["pending", "accepted", "rejected"]
+    decidedBy: NotRequired[str]
+    decisionReason: NotRequired[str]
+    decidedAt: NotRequired[Timestamp]
+    createdAt: Timestamp
+    updatedAt: Timestamp
+
+
+class AuditActor(TypedDict):
+    _id: str | None
+    username: str
+
+
+class AuditEntry(TypedDict):
+    _id: str
+    action: str
+    actor: AuditActor
+    targetType: str
+    targetId: str
+    reason: str | None
+    createdAt: Timestamp
+    details: dict[str, Any]
+
+
+class AuditPage(TypedDict):
+    page: int
+    pageSize: int
+    totalPages: int
+    totalItems: int
+    items: list[AuditEntry]

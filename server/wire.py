@@ -13,7 +13,7 @@ from sanic.response import HTTPResponse
 from tortoise.models import Model
 
 from codincod import db
-from codincod.accounts.models import Preferences, User
+from codincod.accounts.models import Preferences, User, UserBan
 from codincod.actors import Actor
 from codincod.comments.models import Comment
 from codincod.execution.executor import Execution, Stage
@@ -22,7 +22,8 @@ from codincod.execution.models import ProgrammingLanguage
 from codincod.games import lifecycle
 from codincod.games.play import GameView, HandedIn
 from codincod.games.rooms import RoomView
-from codincod.moderation.models import Report
+from codincod.moderation.models import AuditEntry, BanAppeal, Report
+from codincod.moderation.review import Item as ReviewItem
 from codincod.pagination import Page
 from codincod.puzzles.models import Puzzle, Validator
 from codincod.puzzles.service import PuzzleView
@@ -392,3 +393,61 @@ def room_dto(room: RoomView) -> dict[str, Any]:
 
 def rooms_dto(rooms: list[tuple[str, int]]) -> list[dict[str, Any]]:
     return [{"roomId": room_id, "amountOfPlayersJoined": count} for room_id, count in rooms]
+
+
+# --- moderation ---------------------------------------------------------------------------------
+
+
+def review_item_dto(item: ReviewItem) -> dict[str, Any]:
+    body: dict[str, Any] = {"id": item.id, "type": item.type, "title": item.title}
+    body["createdAt"] = _time(item.created_at)
+    body.update({key: value for key, value in item.fields.items() if value is not None})
+    return body
+
+
+def ban_dto(ban: UserBan) -> dict[str, Any]:
+    banned_by = ban.banned_by if isinstance(ban.banned_by, User) else None
+    return _present(
+        _id=ban.id,
+        userId=ban.user_id,  # type: ignore[attr-defined]
+        bannedBy={"_id": banned_by.id, "username": banned_by.username}
+        if banned_by
+        else ban.banned_by_id,  # type: ignore[attr-defined]
+        banType=ban.ban_type,
+        reason=ban.reason,
+        startDate=_time(ban.start_date),
+        endDate=_time(ban.end_date) if ban.end_date else None,
+        isActive=ban.is_active,
+        createdAt=_time(ban.created_at),
+        updatedAt=_time(ban.updated_at),
+        __v=0,
+    )
+
+
+def appeal_dto(appeal: BanAppeal) -> dict[str, Any]:
+    return _present(
+        _id=appeal.id,
+        ban=appeal.ban_id,  # type: ignore[attr-defined]
+        user=appeal.user_id,  # type: ignore[attr-defined]
+        reason=appeal.reason,
+        status=appeal.status,
+        decidedBy=appeal.decided_by_id,  # type: ignore[attr-defined]
+        decisionReason=appeal.decision_reason,
+        decidedAt=_time(appeal.decided_at) if appeal.decided_at else None,
+        createdAt=_time(appeal.created_at),
+        updatedAt=_time(appeal.updated_at),
+    )
+
+
+def audit_dto(entry: AuditEntry) -> dict[str, Any]:
+    actor = entry.actor if isinstance(entry.actor, User) else None
+    return {
+        "_id": entry.id,
+        "action": entry.action,
+        "actor": {"_id": actor.id if actor else entry.actor_id, "username": entry.actor_name},  # type: ignore[attr-defined]
+        "targetType": entry.target_type,
+        "targetId": entry.target_id,
+        "reason": entry.reason,
+        "createdAt": _time(entry.created_at),
+        "details": entry.details,
+    }

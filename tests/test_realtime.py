@@ -4,6 +4,8 @@ the server ending and rating games, leaderboards, and garbage on the wire."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 
 import httpx
@@ -83,6 +85,22 @@ async def game_with(server: ServerProcess, players: list[str], **options) -> str
     finally:
         for socket in sockets:
             await socket.close()
+
+
+@asynccontextmanager
+async def only_puzzle(puzzle_id: str) -> AsyncIterator[None]:
+    """Only this puzzle may be drawn (for a test that solves it): the other approved ones step
+    aside meanwhile."""
+    others = list(
+        await Puzzle.filter(visibility="approved")
+        .exclude(id=puzzle_id)
+        .values_list("id", flat=True)
+    )
+    await Puzzle.filter(id__in=others).update(visibility="review")
+    try:
+        yield
+    finally:
+        await Puzzle.filter(id__in=others).update(visibility="approved")
 
 
 async def in_game(server: ServerProcess, token: str, game_id: str) -> Socket:
@@ -379,17 +397,8 @@ async def test_hand_ins_update_the_game_and_the_server_ends_and_rates_it(
         puzzle_id = await sum_puzzle(http, author)
         (alice, alice_id), (bob, bob_id), (mod, mod_id) = await users(http, "rate", 3)
         await User.filter(id=mod_id).update(role="moderator")
-        # Only this puzzle may be drawn: the other approved ones step aside while it starts.
-        others = list(
-            await Puzzle.filter(visibility="approved")
-            .exclude(id=puzzle_id)
-            .values_list("id", flat=True)
-        )
-        await Puzzle.filter(id__in=others).update(visibility="review")
-        try:
+        async with only_puzzle(puzzle_id):
             game_id = await game_with(server, [alice, bob], maxGameDurationInSeconds=2)
-        finally:
-            await Puzzle.filter(id__in=others).update(visibility="approved")
         game = await Game.get(id=game_id)
         sockets = [await in_game(server, token, game_id) for token in (alice, bob)]
         for socket in sockets:

@@ -15,12 +15,19 @@ import pytest
 import websockets
 
 from codincod.games.models import Game, RoomMember
-from codincod.puzzles.models import Puzzle
 from tests.conftest import DB_KIND
 from tests.support import ServerProcess, client
 from tests.test_execution_http import SUM, sum_puzzle
 from tests.test_games_http import hand_in, submit
-from tests.test_realtime import game_with, hosted, in_game, lobby, users, with_users
+from tests.test_realtime import (
+    game_with,
+    hosted,
+    in_game,
+    lobby,
+    only_puzzle,
+    users,
+    with_users,
+)
 
 pytestmark = pytest.mark.usefixtures("orm")
 
@@ -54,16 +61,8 @@ async def test_a_crash_and_restart_loses_no_room_game_submission_or_message(
         await b.send("room:join", roomId=room["roomId"])
         await a.next("room:overview", with_users(2))
 
-        others = list(
-            await Puzzle.filter(visibility="approved")
-            .exclude(id=puzzle_id)
-            .values_list("id", flat=True)
-        )
-        await Puzzle.filter(id__in=others).update(visibility="review")
-        try:
+        async with only_puzzle(puzzle_id):
             game_id = await game_with(server, [carol, dave], maxGameDurationInSeconds=600)
-        finally:
-            await Puzzle.filter(id__in=others).update(visibility="approved")
         c = await in_game(server, carol, game_id)
         await c.next("game:overview", lambda f: "puzzle" in f)
         for n in range(3):
@@ -117,17 +116,9 @@ async def test_two_processes_share_a_room_and_a_game(
         await a.send("room:chat-message", roomId=room["roomId"], message="across")
         assert (await b.next("room:chat-message"))["message"] == "across"
 
-        others = list(
-            await Puzzle.filter(visibility="approved")
-            .exclude(id=puzzle_id)
-            .values_list("id", flat=True)
-        )
-        await Puzzle.filter(id__in=others).update(visibility="review")
-        try:
+        async with only_puzzle(puzzle_id):
             await a.send("game:start", roomId=room["roomId"])
             urls = {(await s.next("game:start"))["gameUrl"] for s in (a, b)}
-        finally:
-            await Puzzle.filter(id__in=others).update(visibility="approved")
         assert len(urls) == 1
         game_id = urls.pop().rsplit("/", 1)[1]
         started = await Game.get(id=game_id)  # a quick game: over two seconds after its start

@@ -15,6 +15,9 @@ class User(Entity):
     email = fields.CharField(max_length=320, unique=True)
     password_hash = fields.CharField(max_length=128)
     role = fields.CharField(max_length=16, default="user")
+    # The wire role stays user|moderator (the frontend knows no other); admins are moderators
+    # who may also change roles and run migrations over HTTP.
+    is_admin = fields.BooleanField(default=False)
     profile_picture = fields.TextField(null=True)
     profile_bio = fields.TextField(null=True)
     profile_location = fields.TextField(null=True)

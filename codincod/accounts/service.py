@@ -132,17 +132,19 @@ WHERE u.id = $1
 """
 
 
-async def authenticate(token: str | None, settings: Settings) -> Actor:
+async def authenticate(token: str | None, settings: Settings, *, banned_too: bool = False) -> Actor:
     """The actor a session token stands for: the user, the token's revocation and the user's
     active bans, read in one query (or remembered, see ``authcache``). The role is the
-    database's, so a role change applies at once."""
+    database's, so a role change applies at once. ``banned_too``: a banned user is let
+    through (to appeal their ban)."""
     if not token:
         raise Unauthenticated("No authentication token provided", title="Unauthorized")
     claims = tokens.decode(token, settings.jwt_secret or "")
     state = await _session_state(claims)
     if state.revoked:
         raise Unauthenticated("This session has ended; log in again", title="Unauthorized")
-    await _enforce_bans(list(state.bans))
+    if not banned_too:
+        await _enforce_bans(list(state.bans))
     return Actor(id=state.user_id, username=state.username, role=state.role)
 
 

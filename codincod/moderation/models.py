@@ -3,11 +3,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tortoise import fields
+from tortoise.models import Model
 
-from codincod.modelbase import Entity
+from codincod.modelbase import Entity, created_at_field, id_field
 
 if TYPE_CHECKING:
-    from codincod.accounts.models import User
+    from codincod.accounts.models import User, UserBan
 
 
 PROBLEM_TYPES = ("puzzle", "user", "comment", "game_chat")
@@ -28,6 +29,11 @@ class Report(Entity):
     resolved_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="reports_resolved", null=True, on_delete=fields.SET_NULL
     )
+    # Whom the report is about: the user, or the author of the puzzle, comment or chat line
+    # (set when it is filed; escalation counts the upheld reports against each user).
+    reported_user: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="reports_against", null=True, on_delete=fields.SET_NULL
+    )
 
     class Meta:
         table = "reports"
@@ -35,6 +41,7 @@ class Report(Entity):
             ("status", "created_at"),
             ("problem_type", "status"),
             ("reported_by_id", "target_id"),
+            ("reported_user_id", "status"),
         )
 
 
@@ -44,3 +51,63 @@ ONE_PENDING_REPORT = (
     " WHERE status = 'pending'"
 )
 EXTRA_SCHEMA = (ONE_PENDING_REPORT,)
+
+
+APPEAL_STATUSES = ("pending", "accepted", "rejected")
+
+
+class BanAppeal(Entity):
+    """A banned user's request to lift one ban: one per ban, decided by a moderator."""
+
+    ban: fields.ForeignKeyRelation[UserBan] = fields.ForeignKeyField(
+        "models.UserBan", related_name="appeals", on_delete=fields.CASCADE
+    )
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="appeals", on_delete=fields.CASCADE
+    )
+    reason = fields.CharField(max_length=1000)
+    status = fields.CharField(max_length=16, default="pending")
+    decided_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="appeals_decided", null=True, on_delete=fields.SET_NULL
+    )
+    decision_reason = fields.CharField(max_length=500, null=True)
+    decided_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "ban_appeals"
+        unique_together = (("ban_id",),)
+        indexes = (("status", "created_at"),)
+
+
+AUDIT_ACTIONS = (
+    "approve",
+    "revise",
+    "resolve",
+    "reject",
+    "ban",
+    "unban",
+    "appeal_accept",
+    "appeal_reject",
+    "set_role",
+    "migrate",
+)
+
+
+class AuditEntry(Model):
+    """One staff action, written in the transaction of the action itself."""
+
+    id = id_field()
+    created_at = created_at_field()
+    actor: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="audit_entries", null=True, on_delete=fields.SET_NULL
+    )
+    actor_name = fields.CharField(max_length=64)  # kept when the account goes
+    action = fields.CharField(max_length=16)
+    target_type = fields.CharField(max_length=16)
+    target_id = fields.CharField(max_length=64)
+    reason = fields.CharField(max_length=1000, null=True)
+    details: fields.Field[dict] = fields.JSONField(default=dict)
+
+    class Meta:
+        table = "audit_log"
+        indexes = (("created_at",), ("actor_id", "created_at"), ("target_id", "created_at"))

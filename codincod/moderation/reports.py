@@ -14,6 +14,7 @@ from codincod.comments.models import Comment
 from codincod.errors import Conflict, NotFound
 from codincod.games.models import ChatMessage
 from codincod.moderation.models import Report
+from codincod.moderation.owners import owner_of
 from codincod.puzzles import rules
 from codincod.puzzles.models import Puzzle
 from codincod.validation import Schema
@@ -69,6 +70,7 @@ async def create(actor: Actor, data: ReportCreate) -> Report:
             target_id=data.problematicIdentifier,
             reported_by_id=actor.id,
             explanation=data.explanation.strip(),
+            reported_user_id=await owner_of(data.problemType, data.problematicIdentifier),
         )
     except IntegrityError as error:  # the same report sent twice at once: one row stands
         raise Conflict(DUPLICATE) from error

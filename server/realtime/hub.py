@@ -18,6 +18,7 @@ from typing import Any
 
 from codincod.bus import Bus
 from codincod.games import ending, events, lifecycle, play, rooms
+from codincod.moderation import banning
 from codincod.puzzles import service as puzzles
 from codincod.timeutil import utcnow
 from server.realtime.connection import Connection
@@ -72,6 +73,19 @@ class Hub:
     def attach(self, bus: Bus) -> None:
         bus.subscribe(events.LOBBY, self._on_lobby)
         bus.subscribe(events.GAMES, self._on_game)
+        bus.subscribe(banning.BANS, self._on_ban)
+
+    def _on_ban(self, user_id: str) -> None:
+        if self.sockets_of(user_id):
+            self.lanes.run(("ban", user_id), lambda: self._close_banned(user_id))
+
+    async def _close_banned(self, user_id: str) -> None:
+        """A ban takes effect at once: the user's sockets get the ban's message and a 1008
+        close (the frontend does not reconnect)."""
+        message = await banning.message_for(user_id)
+        for conn in self.sockets_of(user_id):
+            conn.send({"event": "error", "message": message})
+            await conn.close(1008, message)
 
     def connections(self) -> int:
         return len(self.lobby) + sum(len(sockets) for sockets in self.games.values())

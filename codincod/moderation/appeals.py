@@ -1,0 +1,78 @@
+"""Ban appeals: a banned user may ask, once per ban, for it to be lifted; a moderator accepts
+(the ban ends) or rejects, with a reason. Decisions are audited."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from codincod.accounts.models import UserBan
+from codincod.actors import Actor
+from codincod.errors import Conflict, InvalidInput, NotFound
+from codincod.moderation import audit, banning
+from codincod.moderation.models import BanAppeal
+from codincod.timeutil import utcnow
+from codincod.validation import Schema
+
+
+class AppealCreate(Schema):
+    reason: Annotated[str, Field(min_length=10, max_length=1000)]
+
+
+class Decision(Schema):
+    reason: Annotated[str, Field(min_length=10, max_length=500)]
+
+
+async def file(actor: Actor, reason: str) -> BanAppeal:
+    bans = await UserBan.filter(user_id=actor.id, is_active=True).order_by("-created_at")
+    ban = next((b for b in bans if banning.in_force(b)), None)
+    if ban is None:
+        raise InvalidInput("You are not banned: there is nothing to appeal", title="Not banned")
+    if await BanAppeal.exists(ban_id=ban.id):
+        raise Conflict("You have already appealed this ban", title="Already appealed")
+    try:
+        return await BanAppeal.create(ban_id=ban.id, user_id=actor.id, reason=reason.strip())
+    except IntegrityError as error:  # the same appeal twice at once
+        raise Conflict("You have already appealed this ban", title="Already appealed") from error
+
+
+async def mine(actor: Actor) -> BanAppeal:
+    latest = await BanAppeal.filter(user_id=actor.id).order_by("-created_at", "-id").first()
+    if latest is None:
+        raise NotFound("You have not appealed any ban", title="No appeal")
+    return latest
+
+
+async def decide(actor: Actor, appeal_id: str, accepted: bool, reason: str) -> BanAppeal:
+    appeal = await BanAppeal.get_or_none(id=appeal_id.lower())
+    if appeal is None:
+        raise NotFound("Appeal not found", title="Appeal not found")
+    status = "accepted" if accepted else "rejected"
+    async with in_transaction():
+        changed = await BanAppeal.filter(id=appeal.id, status="pending").update(
+            status=status,
+            decided_by_id=actor.id,
+            decision_reason=reason,
+            decided_at=utcnow(),
+            updated_at=utcnow(),
+        )
+        if not changed:
+            raise Conflict(f"This appeal was already {appeal.status}", title="Already decided")
+        if accepted:
+            await UserBan.filter(id=appeal.ban_id, is_active=True).update(  # type: ignore[attr-defined]
+                is_active=False, updated_at=utcnow()
+            )
+        action = "appeal_accept" if accepted else "appeal_reject"
+        await audit.record(
+            actor,
+            action,
+            "appeal",
+            appeal.id,
+            reason,
+            ban=appeal.ban_id,  # type: ignore[attr-defined]
+            user=appeal.user_id,  # type: ignore[attr-defined]
+        )
+    return await BanAppeal.get(id=appeal.id)

@@ -1,0 +1,139 @@
+"""Bans by moderators (and by escalation): a new ban ends the one before it; moderators are
+never banned, nor is the one banning; a ban takes effect at once (the user's sockets close,
+their requests get 403 with ``banDetails``); every ban and unban is audited."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Annotated
+
+from pydantic import Field, model_validator
+from tortoise.transactions import in_transaction
+
+from codincod.accounts.bans import ActiveBan
+from codincod.accounts.models import User, UserBan
+from codincod.accounts.schemas import ObjectId
+from codincod.actors import Actor
+from codincod.bus import bus
+from codincod.errors import Forbidden, InvalidInput, NotFound
+from codincod.moderation import audit
+from codincod.timeutil import iso_z, utcnow
+from codincod.validation import Schema
+
+BANS = "codincod_bans"  # the bus channel: a user id whose sockets must close
+Reason = Annotated[str, Field(min_length=10, max_length=500)]
+MAX_DAYS = 36_500
+
+
+class PermanentBan(Schema):
+    """The frontend's body; ``userId`` may be sent (Node required it) but the path decides."""
+
+    reason: Reason
+    userId: ObjectId | None = None
+
+
+class TemporaryBan(PermanentBan):
+    duration: Annotated[float, Field(gt=0, le=MAX_DAYS)] | None = None  # days (the frontend)
+    durationMs: Annotated[float, Field(gt=0, le=MAX_DAYS * 86_400_000)] | None = None  # Node
+
+    @model_validator(mode="after")
+    def _needs_a_length(self) -> TemporaryBan:
+        if self.duration is None and self.durationMs is None:
+            raise ValueError("duration (days) or durationMs is required")
+        return self
+
+    @property
+    def length(self) -> timedelta:
+        if self.durationMs is not None:
+            return timedelta(milliseconds=self.durationMs)
+        return timedelta(days=self.duration or 0)
+
+
+class Unban(Schema):
+    reason: Reason
+    userId: ObjectId | None = None
+
+
+async def _target(actor: Actor, user_id: str) -> User:
+    user = await User.get_or_none(id=user_id.lower())
+    if user is None:
+        raise NotFound("User couldn't be found", title="User not found")
+    if user.id == actor.id:
+        raise Forbidden("Moderators cannot ban themselves", title="Forbidden")
+    if user.role == "moderator":
+        raise Forbidden("Moderators cannot ban moderators", title="Forbidden")
+    return user
+
+
+async def ban(
+    actor: Actor, user_id: str, reason: str, length: timedelta | None, **context: object
+) -> UserBan:
+    """A permanent ban (``length`` None) or one that ends after ``length``."""
+    user = await _target(actor, user_id)
+    now = utcnow()
+    end = None if length is None else now + length
+    async with in_transaction():
+        ended = await UserBan.filter(user_id=user.id, is_active=True).update(
+            is_active=False, updated_at=now
+        )
+        made = await UserBan.create(
+            user_id=user.id,
+            banned_by_id=actor.id,
+            ban_type="permanent" if end is None else "temporary",
+            reason=reason,
+            start_date=now,
+            end_date=end,
+        )
+        await User.filter(id=user.id).update(ban_count=user.ban_count + 1)
+        await audit.record(
+            actor,
+            "ban",
+            "user",
+            user.id,
+            reason,
+            ban=made.id,
+            banType=made.ban_type,
+            endDate=iso_z(end) if end else None,
+            replaced=ended,
+            **context,
+        )
+    await bus.publish(BANS, user.id)
+    return made
+
+
+async def unban(actor: Actor, user_id: str, reason: str) -> int:
+    user = await User.get_or_none(id=user_id.lower())
+    if user is None:
+        raise NotFound("User couldn't be found", title="User not found")
+    async with in_transaction():
+        ended = await UserBan.filter(user_id=user.id, is_active=True).update(
+            is_active=False, updated_at=utcnow()
+        )
+        if not ended:
+            raise InvalidInput("This user is not banned", title="Not banned")
+        await audit.record(actor, "unban", "user", user.id, reason, ended=ended)
+    return ended
+
+
+async def history(user_id: str) -> list[UserBan]:
+    user = await User.get_or_none(id=user_id.lower())
+    if user is None:
+        raise NotFound("User couldn't be found", title="User not found")
+    return list(
+        await UserBan.filter(user_id=user.id)
+        .order_by("-created_at", "-id")
+        .select_related("banned_by")
+    )
+
+
+def in_force(ban: UserBan, now: datetime | None = None) -> bool:
+    return ban.is_active and (ban.end_date is None or ban.end_date > (now or utcnow()))
+
+
+async def message_for(user_id: str) -> str:
+    """What a banned user is told (the ban in force, else a plain sentence)."""
+    bans = await UserBan.filter(user_id=user_id, is_active=True).order_by("-created_at")
+    ban = next((b for b in bans if in_force(b)), None)
+    if ban is None:
+        return "You are banned"
+    return ActiveBan(ban.id, ban.ban_type, ban.reason, ban.end_date).message()

@@ -1,0 +1,45 @@
+"""Automatic bans as reports against a user are upheld: a pure rule over the number of distinct
+resolved reports. Rejected reports do not count, and a report resolved twice counts once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+REASON_MAX = 500
+PREFIX = "Automatic escalation: "
+
+
+@dataclass(frozen=True)
+class Escalation:
+    permanent: bool
+    duration: timedelta | None  # None: permanent
+
+
+# (at least this many upheld reports, the ban), highest first
+STEPS = (
+    (10, Escalation(True, None)),
+    (7, Escalation(False, timedelta(days=7))),
+    (5, Escalation(False, timedelta(days=3))),
+    (3, Escalation(False, timedelta(days=1))),
+)
+
+
+def escalation(upheld: int) -> Escalation | None:
+    """The ban that ``upheld`` distinct resolved reports call for, if any."""
+    for threshold, ban in STEPS:
+        if upheld >= threshold:
+            return ban
+    return None
+
+
+def crosses_a_step(before: int, after: int) -> bool:
+    """A ban follows only when the count reaches a new step (3, 5, 7, 10), so the same step
+    does not stack a second ban on the first."""
+    return any(before < threshold <= after for threshold, _ in STEPS)
+
+
+def reason(explanation: str) -> str:
+    """The ban's reason, within the 500 characters a ban reason may have."""
+    text = PREFIX + explanation.strip()
+    return text if len(text) <= REASON_MAX else text[: REASON_MAX - 3] + "..."

@@ -1,0 +1,275 @@
+"""The moderators' review queue and what they do with it: approve or send back puzzles, and
+resolve or reject reports (an upheld report may escalate to a ban). Every action is audited
+in its own transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import Field
+from tortoise.transactions import in_transaction
+
+from codincod.accounts.models import User
+from codincod.actors import Actor
+from codincod.comments.models import Comment
+from codincod.errors import Conflict, Forbidden, InvalidInput, NotFound
+from codincod.games.models import ChatMessage
+from codincod.moderation import audit, banning, escalation
+from codincod.moderation.models import BanAppeal, Report
+from codincod.moderation.owners import owner_of
+from codincod.pagination import Page
+from codincod.puzzles.models import Puzzle
+from codincod.validation import Schema
+
+QUEUE_TYPES = {
+    "pending_puzzle": None,
+    "reported_puzzle": "puzzle",
+    "reported_user": "user",
+    "reported_comment": "comment",
+    "reported_game_chat": "game_chat",
+    "ban_appeal": None,
+}
+CONTEXT = 5  # chat lines shown before and after a reported one
+
+
+def staff_only(actor: Actor) -> None:
+    if not actor.is_moderator:
+        raise Forbidden("Only moderators may do this", title="Forbidden")
+
+
+class QueueQuery(Schema):
+    type: str = "pending_puzzle"
+    page: Annotated[int, Field(ge=1, le=1_000_000)] = 1
+    limit: Annotated[int, Field(ge=1, le=100)] = 20
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    type: str
+    title: str
+    created_at: datetime
+    fields: dict[str, Any] = field(default_factory=dict)  # the wire's optional keys
+
+
+async def queue(query: QueueQuery) -> Page[Item]:
+    if query.type not in QUEUE_TYPES:
+        raise InvalidInput(f"Unknown review type {query.type[:40]!r}", title="Bad Request")
+    if query.type == "pending_puzzle":
+        return await _pending_puzzles(query)
+    if query.type == "ban_appeal":
+        return await _appeals(query)
+    return await _reports(query, QUEUE_TYPES[query.type] or "")
+
+
+def _window(query: QueueQuery) -> tuple[int, int]:
+    return (query.page - 1) * query.limit, query.limit
+
+
+async def _pending_puzzles(query: QueueQuery) -> Page[Item]:
+    waiting = Puzzle.filter(visibility__in=("ready", "review"))
+    offset, limit = _window(query)
+    rows = (
+        await waiting.order_by("-updated_at", "-id")
+        .offset(offset)
+        .limit(limit)
+        .select_related("author")
+    )
+    items = [
+        Item(
+            p.id,
+            "pending_puzzle",
+            p.title,
+            p.created_at,
+            {
+                "description": p.statement,
+                "authorName": p.author.username,
+                "visibility": p.visibility,
+            },
+        )
+        for p in rows
+    ]
+    return Page(items, query.page, query.limit, await waiting.count())
+
+
+async def _appeals(query: QueueQuery) -> Page[Item]:
+    waiting = BanAppeal.filter(status="pending")
+    offset, limit = _window(query)
+    rows = (
+        await waiting.order_by("-created_at", "-id")
+        .offset(offset)
+        .limit(limit)
+        .select_related("user", "ban")
+    )
+    items = [
+        Item(
+            a.id,
+            "ban_appeal",
+            f"Appeal from {a.user.username}",
+            a.created_at,
+            {
+                "description": a.reason,
+                "reportedUserId": a.user.id,
+                "reportedUserName": a.user.username,
+                "banId": a.ban.id,
+                "banReason": a.ban.reason,
+            },
+        )
+        for a in rows
+    ]
+    return Page(items, query.page, query.limit, await waiting.count())
+
+
+async def _reports(query: QueueQuery, problem_type: str) -> Page[Item]:
+    waiting = Report.filter(status="pending", problem_type=problem_type)
+    offset, limit = _window(query)
+    rows = (
+        await waiting.order_by("-created_at", "-id")
+        .offset(offset)
+        .limit(limit)
+        .select_related("reported_by", "reported_user")
+    )
+    items = [await _report_item(report, f"reported_{problem_type}") for report in rows]
+    return Page(items, query.page, query.limit, await waiting.count())
+
+
+async def _report_item(report: Report, kind: str) -> Item:
+    extra: dict[str, Any] = {
+        "reportExplanation": report.explanation,
+        "reportedBy": report.reported_by.username,
+    }
+    if report.reported_user is not None:
+        extra["reportedUserId"] = report.reported_user.id
+        extra["reportedUserName"] = report.reported_user.username
+    title, description = await _describe(report, extra)
+    if description is not None:
+        extra["description"] = description
+    return Item(report.id, kind, title, report.created_at, extra)
+
+
+async def _describe(report: Report, extra: dict[str, Any]) -> tuple[str, str | None]:
+    kind, target = report.problem_type, report.target_id
+    if kind == "puzzle":
+        puzzle = await Puzzle.get_or_none(id=target)
+        return (puzzle.title, puzzle.statement) if puzzle else ("Deleted Puzzle", None)
+    if kind == "user":
+        user = await User.get_or_none(id=target)
+        return (user.username if user else "Deleted User"), None
+    if kind == "comment":
+        comment = await Comment.get_or_none(id=target)
+        if comment is None:
+            return "Deleted Comment", None
+        return f"Comment: {comment.text[:50]}", comment.text
+    line = await ChatMessage.get_or_none(id=target)
+    if line is None:
+        return "Chat from Unknown", "Deleted Message"
+    extra["reportedMessageId"] = line.id
+    extra["gameId"] = line.game_id  # type: ignore[attr-defined]
+    extra["contextMessages"] = await _context(line)
+    return f"Chat from {line.username}", line.message
+
+
+async def _context(line: ChatMessage) -> list[dict[str, Any]]:
+    game = ChatMessage.filter(game_id=line.game_id)  # type: ignore[attr-defined]
+    before = (
+        await game.filter(created_at__lt=line.created_at).order_by("-created_at").limit(CONTEXT)
+    )
+    after = await game.filter(created_at__gt=line.created_at).order_by("created_at").limit(CONTEXT)
+    return [
+        {
+            "_id": m.id,
+            "username": m.username,
+            "message": m.message,
+            "createdAt": m.created_at,
+            "isReported": m.id == line.id,
+        }
+        for m in [*reversed(before), line, *after]
+    ]
+
+
+# --- puzzles ------------------------------------------------------------------------------------
+
+
+class Revision(Schema):
+    reason: Annotated[str, Field(min_length=10, max_length=500)]
+
+
+async def _puzzle(puzzle_id: str) -> Puzzle:
+    puzzle = await Puzzle.get_or_none(id=puzzle_id.lower())
+    if puzzle is None:
+        raise NotFound("Puzzle not found", title="Puzzle not found")
+    return puzzle
+
+
+async def approve(actor: Actor, puzzle_id: str) -> Puzzle:
+    puzzle = await _puzzle(puzzle_id)
+    async with in_transaction():
+        before = puzzle.visibility
+        puzzle.visibility = "approved"
+        await puzzle.save(update_fields=["visibility", "updated_at"])
+        await audit.record(actor, "approve", "puzzle", puzzle.id, None, previous=before)
+    return puzzle
+
+
+async def revise(actor: Actor, puzzle_id: str, reason: str) -> Puzzle:
+    puzzle = await _puzzle(puzzle_id)
+    async with in_transaction():
+        before = puzzle.visibility
+        puzzle.visibility = "revise"
+        puzzle.moderation_feedback = reason
+        await puzzle.save(update_fields=["visibility", "moderation_feedback", "updated_at"])
+        await audit.record(actor, "revise", "puzzle", puzzle.id, reason, previous=before)
+    return puzzle
+
+
+# --- reports ------------------------------------------------------------------------------------
+
+
+class Resolution(Schema):
+    status: Literal["resolved", "rejected"]
+
+
+async def resolve(actor: Actor, report_id: str, status: str) -> Report:
+    """Uphold (``resolved``) or reject a pending report; an upheld one counts against its
+    user, whose ban follows when the count reaches a new step."""
+    report = await Report.get_or_none(id=report_id.lower())
+    if report is None:
+        raise NotFound("Report not found", title="Report not found")
+    if report.status != "pending":
+        raise Conflict(f"This report was already {report.status}", title="Already decided")
+    offender = report.reported_user_id or await owner_of(report.problem_type, report.target_id)  # type: ignore[attr-defined]
+    async with in_transaction():
+        changed = await Report.filter(id=report.id, status="pending").update(
+            status=status, resolved_by_id=actor.id, reported_user_id=offender
+        )
+        if not changed:  # decided by someone else meanwhile
+            raise Conflict("This report was already decided", title="Already decided")
+        action = "resolve" if status == "resolved" else "reject"
+        await audit.record(
+            actor, action, "report", report.id, None, problemType=report.problem_type
+        )
+    if status == "resolved" and offender is not None:
+        await _escalate(actor, offender, report)
+    return await Report.get(id=report.id)
+
+
+async def _escalate(actor: Actor, offender: str, report: Report) -> None:
+    upheld = await Report.filter(reported_user_id=offender, status="resolved").count()
+    await User.filter(id=offender).update(report_count=upheld)
+    step = escalation.escalation(upheld)
+    if step is None or not escalation.crosses_a_step(upheld - 1, upheld):
+        return
+    target = await User.get_or_none(id=offender)
+    if target is None or target.role == "moderator" or target.id == actor.id:
+        return
+    await banning.ban(
+        actor,
+        offender,
+        escalation.reason(report.explanation),
+        step.duration,
+        automatic=True,
+        report=report.id,
+        upheld=upheld,
+    )
