@@ -11,7 +11,7 @@ from tortoise.transactions import in_transaction
 
 from codincod.accounts.models import UserBan
 from codincod.actors import Actor
-from codincod.errors import Conflict, InvalidInput, NotFound
+from codincod.errors import Conflict, NotFound
 from codincod.moderation import audit, banning
 from codincod.moderation.models import BanAppeal
 from codincod.timeutil import utcnow
@@ -30,7 +30,7 @@ async def file(actor: Actor, reason: str) -> BanAppeal:
     bans = await UserBan.filter(user_id=actor.id, is_active=True).order_by("-created_at")
     ban = next((b for b in bans if banning.in_force(b)), None)
     if ban is None:
-        raise InvalidInput("You are not banned: there is nothing to appeal", title="Not banned")
+        raise Conflict("You are not banned: there is nothing to appeal", title="Not banned")
     if await BanAppeal.exists(ban_id=ban.id):
         raise Conflict("You have already appealed this ban", title="Already appealed")
     try:

@@ -15,7 +15,7 @@ from codincod.accounts.models import User, UserBan
 from codincod.accounts.schemas import ObjectId
 from codincod.actors import Actor
 from codincod.bus import bus
-from codincod.errors import Forbidden, InvalidInput, NotFound
+from codincod.errors import Conflict, Forbidden, NotFound
 from codincod.moderation import audit
 from codincod.timeutil import iso_z, utcnow
 from codincod.validation import Schema
@@ -110,7 +110,7 @@ async def unban(actor: Actor, user_id: str, reason: str) -> int:
             is_active=False, updated_at=utcnow()
         )
         if not ended:
-            raise InvalidInput("This user is not banned", title="Not banned")
+            raise Conflict("This user is not banned", title="Not banned")
         await audit.record(actor, "unban", "user", user.id, reason, ended=ended)
     return ended
 
