@@ -15,6 +15,7 @@ class Actor:
     id: str
     username: str
     role: str
+    is_admin: bool = False  # a moderator who may also change roles and run migrations
 
     @property
     def is_moderator(self) -> bool:

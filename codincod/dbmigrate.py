@@ -7,7 +7,9 @@ functions run once, before any server worker starts.
 
 from __future__ import annotations
 
+import asyncio
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -105,3 +107,37 @@ async def make(settings: Settings, name: str, empty: bool = False) -> str | None
         return await command.migrate(name=name, empty=empty, no_input=True) or None
     finally:
         await Tortoise.close_connections()
+
+
+async def status_here(settings: Settings) -> MigrationStatus:
+    """``status`` from inside a running server, on its own connections (``status`` opens and
+    closes Tortoise's, which would cut the server's)."""
+    applied = await _applied() or []
+    pending = [name for name in migration_files(settings) if name not in applied]
+    return MigrationStatus(applied=applied, pending=pending)
+
+
+async def upgrade_elsewhere(settings: Settings) -> str:
+    """Run ``codincod db upgrade`` in a process of its own (aerich sets up Tortoise for
+    itself) against this server's database; its output."""
+    env = {
+        **os.environ,
+        "CODINCOD_DATABASE_URL": settings.resolved_database_url,
+        "CODINCOD_DATA_DIR": str(settings.data_dir),
+        "CODINCOD_MIGRATIONS_DIR": str(settings.migrations_dir),
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "codincod.cli",
+        "db",
+        "upgrade",
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    output, _ = await process.communicate()
+    text = output.decode(errors="replace")
+    if process.returncode != 0:
+        raise RuntimeError(f"db upgrade failed:\n{text[-2000:]}")
+    return text

@@ -20,6 +20,7 @@ from server.logs import flush_buffered_logs, logging_config
 from server.realtime import timers
 from server.realtime.hub import hub
 from server.routes import (
+    admin,
     appeals,
     auth,
     comments,
@@ -47,6 +48,7 @@ BLUEPRINTS = (
     leaderboard.bp,
     moderation.bp,
     appeals.bp,
+    admin.bp,
     sockets.bp,
     openapi.bp,
 )

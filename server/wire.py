@@ -20,8 +20,10 @@ from codincod.execution.executor import Execution, Stage
 from codincod.execution.judging import Verdict
 from codincod.execution.models import ProgrammingLanguage
 from codincod.games import lifecycle
+from codincod.games.models import Game, GameEvent
 from codincod.games.play import GameView, HandedIn
 from codincod.games.rooms import RoomView
+from codincod.games.service import phase
 from codincod.moderation.models import AuditEntry, BanAppeal, Report
 from codincod.moderation.review import Item as ReviewItem
 from codincod.pagination import Page
@@ -450,4 +452,32 @@ def audit_dto(entry: AuditEntry) -> dict[str, Any]:
         "reason": entry.reason,
         "createdAt": _time(entry.created_at),
         "details": entry.details,
+    }
+
+
+def game_summary_dto(game: Game) -> dict[str, Any]:
+    return {
+        "_id": game.id,
+        "mode": game.mode,
+        "visibility": game.visibility,
+        "status": lifecycle.wire_status(phase(game)),
+        "owner": game.owner_id,  # type: ignore[attr-defined]
+        "puzzle": game.puzzle_id,  # type: ignore[attr-defined]
+        "startTime": _time(game.start_time),
+        "endTime": _time(game.end_time),
+        "createdAt": _time(game.created_at),
+        "rated": game.rated,
+        "ratingsApplied": game.ratings_applied,
+    }
+
+
+def game_event_dto(event: GameEvent) -> dict[str, Any]:
+    user = event.user if isinstance(event.user, User) else None
+    return {
+        "_id": event.id,
+        "kind": event.kind,
+        "user": event.user_id,  # type: ignore[attr-defined]
+        "username": user.username if user else None,
+        "data": event.data,
+        "createdAt": _time(event.created_at),
     }

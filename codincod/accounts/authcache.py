@@ -23,6 +23,7 @@ class SessionState:
     role: str
     revoked: bool
     bans: tuple  # tuple[ActiveBan, ...]
+    is_admin: bool = False
 
     def tags(self, token_id: str) -> tuple[str, str]:
         return (f"user:{self.user_id}", f"token:{token_id}")

@@ -123,7 +123,7 @@ async def logout(token: str | None, settings: Settings) -> None:
 # --- authentication on every request -----------------------------------------------------------
 
 _AUTH_QUERY = """
-SELECT u.id, u.username, u.role,
+SELECT u.id, u.username, u.role, u.is_admin,
        (SELECT 1 FROM revoked_tokens r WHERE r.token_id = $2) AS revoked,
        b.id AS ban_id, b.ban_type, b.reason, b.end_date
 FROM users u
@@ -145,7 +145,8 @@ async def authenticate(token: str | None, settings: Settings, *, banned_too: boo
         raise Unauthenticated("This session has ended; log in again", title="Unauthorized")
     if not banned_too:
         await _enforce_bans(list(state.bans))
-    return Actor(id=state.user_id, username=state.username, role=state.role)
+    admin = state.is_admin and state.role == "moderator"
+    return Actor(id=state.user_id, username=state.username, role=state.role, is_admin=admin)
 
 
 async def _session_state(claims: tokens.Claims) -> SessionState:
@@ -160,6 +161,7 @@ async def _session_state(claims: tokens.Claims) -> SessionState:
             role=first["role"],
             revoked=bool(first["revoked"]),
             bans=tuple(_ban_from_row(row) for row in rows if row["ban_id"]),
+            is_admin=bool(first["is_admin"]),
         )
         return state, state.tags(claims.token_id)
 
@@ -219,10 +221,26 @@ async def is_username_available(username: str) -> bool:
     return not await User.filter(username__iexact=username).exists()
 
 
+async def set_admin(username: str, admin: bool = True) -> User:
+    """Admins are moderators who may also change roles and run migrations over HTTP."""
+    user = await User.get_or_none(username=username)
+    if user is None:
+        raise NotFound(f"No user named {username!r}")
+    if admin and user.role != "moderator":
+        raise InvalidInput(
+            f"{username} is not a moderator: `codincod user set-role {username} moderator` first"
+        )
+    user.is_admin = admin
+    await user.save(update_fields=["is_admin"])
+    return user
+
+
 async def set_role(username: str, role: Role) -> User:
     user = await User.get_or_none(username=username)
     if user is None:
         raise NotFound(f"No user named {username!r}")
     user.role = role
-    await user.save(update_fields=["role"])
+    if role != "moderator":
+        user.is_admin = False  # admins are moderators
+    await user.save(update_fields=["role", "is_admin"])
     return user

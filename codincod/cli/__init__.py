@@ -129,6 +129,20 @@ def upgrade(ctx: click.Context) -> None:
 
 @db.command()
 @click.pass_context
+def backup(ctx: click.Context) -> None:
+    """Copy the database to <data dir>/backups now (SQLite's online backup, or pg_dump's
+    custom format for pg_restore); prints the file's path."""
+    from codincod import backups
+
+    try:
+        path = asyncio.run(backups.back_up(_settings(ctx)))
+    except Exception as error:
+        _fail_on_domain_error(error)
+    click.echo(f"backed up to {path}")
+
+
+@db.command()
+@click.pass_context
 def status(ctx: click.Context) -> None:
     """Show applied and pending migrations; exits 1 when some are pending."""
     from codincod import dbmigrate
@@ -227,6 +241,26 @@ def user_set_role(ctx: click.Context, username: str, role: str) -> None:
     except Exception as error:
         _fail_on_domain_error(error)
     click.echo(f"{changed.username} is now a {changed.role}")
+
+
+@user.command("set-admin")
+@click.argument("username")
+@click.option("--revoke", is_flag=True, help="Take the admin capability back.")
+@click.pass_context
+def user_set_admin(ctx: click.Context, username: str, revoke: bool) -> None:
+    """Let moderator USERNAME also change roles and run migrations over HTTP (the console's
+    admin screens); the wire role stays "moderator"."""
+    from codincod.accounts import service
+
+    settings = _settings(ctx)
+    try:
+        changed = asyncio.run(
+            _with_db(settings, lambda: service.set_admin(username, admin=not revoke))
+        )
+    except Exception as error:
+        _fail_on_domain_error(error)
+    state = "an admin" if changed.is_admin else "no longer an admin"
+    click.echo(f"{changed.username} is now {state}")
 
 
 @main.group()

@@ -12,7 +12,7 @@ from tortoise.transactions import in_transaction
 from codincod.accounts.models import UserBan
 from codincod.actors import Actor
 from codincod.errors import Conflict, NotFound
-from codincod.moderation import audit, banning
+from codincod.moderation import audit, banning, feed
 from codincod.moderation.models import BanAppeal
 from codincod.timeutil import utcnow
 from codincod.validation import Schema
@@ -34,9 +34,11 @@ async def file(actor: Actor, reason: str) -> BanAppeal:
     if await BanAppeal.exists(ban_id=ban.id):
         raise Conflict("You have already appealed this ban", title="Already appealed")
     try:
-        return await BanAppeal.create(ban_id=ban.id, user_id=actor.id, reason=reason.strip())
+        made = await BanAppeal.create(ban_id=ban.id, user_id=actor.id, reason=reason.strip())
     except IntegrityError as error:  # the same appeal twice at once
         raise Conflict("You have already appealed this ban", title="Already appealed") from error
+    await feed.announce("appeal:filed", appealId=made.id, userId=actor.id)
+    return made
 
 
 async def mine(actor: Actor) -> BanAppeal:

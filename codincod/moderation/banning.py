@@ -16,7 +16,7 @@ from codincod.accounts.schemas import ObjectId
 from codincod.actors import Actor
 from codincod.bus import bus
 from codincod.errors import Conflict, Forbidden, NotFound
-from codincod.moderation import audit
+from codincod.moderation import audit, feed
 from codincod.timeutil import iso_z, utcnow
 from codincod.validation import Schema
 
@@ -112,6 +112,7 @@ async def unban(actor: Actor, user_id: str, reason: str) -> int:
         if not ended:
             raise Conflict("This user is not banned", title="Not banned")
         await audit.record(actor, "unban", "user", user.id, reason, ended=ended)
+    await feed.announce("user:unbanned", userId=user.id)
     return ended
 
 

@@ -13,6 +13,7 @@ from codincod.actors import Actor
 from codincod.comments.models import Comment
 from codincod.errors import Conflict, NotFound
 from codincod.games.models import ChatMessage
+from codincod.moderation import feed
 from codincod.moderation.models import Report
 from codincod.moderation.owners import owner_of
 from codincod.puzzles import rules
@@ -65,7 +66,7 @@ async def create(actor: Actor, data: ReportCreate) -> Report:
     if duplicate:
         raise Conflict(DUPLICATE)
     try:
-        return await Report.create(
+        made = await Report.create(
             problem_type=data.problemType,
             target_id=data.problematicIdentifier,
             reported_by_id=actor.id,
@@ -74,3 +75,5 @@ async def create(actor: Actor, data: ReportCreate) -> Report:
         )
     except IntegrityError as error:  # the same report sent twice at once: one row stands
         raise Conflict(DUPLICATE) from error
+    await feed.announce("report:filed", reportId=made.id, problemType=made.problem_type)
+    return made

@@ -14,11 +14,12 @@ import logging
 from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine, Hashable
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from codincod.bus import Bus
 from codincod.games import ending, events, lifecycle, play, rooms
-from codincod.moderation import banning
+from codincod.moderation import banning, feed
 from codincod.puzzles import service as puzzles
 from codincod.timeutil import utcnow
 from server.realtime.connection import Connection
@@ -56,6 +57,16 @@ class Lanes:
             del self._queues[key]
 
 
+_FEED_NAMES = {
+    events.ROOM: "room:changed",
+    events.ROOMS: "rooms:changed",
+    events.ROOM_START: "game:started",
+    events.OVERVIEW: "game:changed",
+    events.CHAT: "chat:message",
+    events.FINISHED: "game:finished",
+}
+
+
 def text(event: str, **fields: Any) -> str:
     return encode({"event": event, **fields}).decode()
 
@@ -63,6 +74,7 @@ def text(event: str, **fields: Any) -> str:
 class Hub:
     def __init__(self) -> None:
         self.lobby: dict[int, Connection] = {}
+        self.staff: dict[int, Connection] = {}  # /ws/admin
         self.games: dict[str, dict[int, Connection]] = {}
         self.lanes = Lanes()
         self._rooms_pending = False
@@ -74,6 +86,30 @@ class Hub:
         bus.subscribe(events.LOBBY, self._on_lobby)
         bus.subscribe(events.GAMES, self._on_game)
         bus.subscribe(banning.BANS, self._on_ban)
+        bus.subscribe(feed.STAFF, self._to_staff)
+        for channel in (events.LOBBY, events.GAMES, banning.BANS):
+            bus.subscribe(channel, partial(self._feed, channel))
+
+    # --- the staff's feed (/ws/admin) -------------------------------------------------------
+
+    def _to_staff(self, frame: str) -> None:
+        for conn in list(self.staff.values()):
+            conn.send_text(frame)
+
+    def _feed(self, channel: str, payload: str) -> None:
+        """What moderators watch, from the rooms', games' and bans' own events."""
+        if not self.staff:
+            return
+        if channel == banning.BANS:
+            self._to_staff(text("user:banned", userId=payload))
+            return
+        event = events.decode(payload)
+        if event is None:
+            return
+        name = _FEED_NAMES.get(event["kind"])
+        if name is not None:
+            fields = {k: v for k, v in event.items() if k != "kind"}
+            self._to_staff(text(name, **fields))
 
     def _on_ban(self, user_id: str) -> None:
         if self.sockets_of(user_id):
@@ -320,7 +356,7 @@ class Hub:
             await play.record_leaves(playing, play.ENDED_BY_SERVER)
         except Exception:
             log.exception("could not record the players' leaves")
-        everyone = list(self.lobby.values())
+        everyone = list(self.lobby.values()) + list(self.staff.values())
         for sockets in self.games.values():
             everyone += list(sockets.values())
         await asyncio.gather(*(conn.close(code, reason) for conn in everyone))

@@ -9,7 +9,7 @@ from sanic import Blueprint, Request
 from sanic.server.websockets.impl import WebsocketImplProtocol
 
 from server.ratelimit import WS_UPGRADE
-from server.realtime import game, lobby
+from server.realtime import game, lobby, staff
 
 bp = Blueprint("sockets", url_prefix="/ws", strict_slashes=False)
 
@@ -22,3 +22,8 @@ async def lobby_socket(request: Request, ws: WebsocketImplProtocol) -> None:
 @bp.websocket("/game/<game_id:str>", ctx_rate_limit=WS_UPGRADE)
 async def game_socket(request: Request, ws: WebsocketImplProtocol, game_id: str) -> None:
     await game.serve(request, ws, game_id)
+
+
+@bp.websocket("/admin", ctx_rate_limit=WS_UPGRADE)
+async def staff_socket(request: Request, ws: WebsocketImplProtocol) -> None:
+    await staff.serve(request, ws)

@@ -1,0 +1,161 @@
+"""What the admin API reads: the platform's figures, users and games in depth (a finished game
+with its kept events, so it can be replayed), and role changes (admins only, audited)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Annotated, Any, Literal
+
+from pydantic import Field
+from tortoise.expressions import Q
+from tortoise.transactions import in_transaction
+
+from codincod.accounts.models import User, UserBan
+from codincod.actors import Actor
+from codincod.errors import Forbidden, NotFound
+from codincod.games import lifecycle
+from codincod.games.models import ChatMessage, Game, GameEvent, GamePlayer, WaitingRoom
+from codincod.moderation import audit
+from codincod.moderation.models import BanAppeal, Report
+from codincod.pagination import Page, PageQuery
+from codincod.puzzles.models import PuzzleCount
+from codincod.submissions.models import Submission
+from codincod.timeutil import utcnow
+
+
+def admins_only(actor: Actor) -> None:
+    if not actor.is_admin:
+        raise Forbidden("Only admins may do this", title="Forbidden")
+
+
+async def stats() -> dict[str, Any]:
+    now = utcnow()
+    puzzles: dict[str, int] = {}
+    for visibility, count in await PuzzleCount.all().values_list("visibility", "n"):
+        if count:  # the triggers' tallies: no scan of the puzzles
+            puzzles[visibility] = puzzles.get(visibility, 0) + count
+    live = Game.exclude(status="finished").filter(end_time__gt=now - lifecycle.GRACE)
+    return {
+        "users": await User.all().count(),
+        "puzzles": puzzles,
+        "reportsPending": await Report.filter(status="pending").count(),
+        "appealsPending": await BanAppeal.filter(status="pending").count(),
+        "liveRooms": await WaitingRoom.filter(state="open").count(),
+        "liveGames": await live.count(),
+        "submissionsLastHour": await Submission.filter(
+            created_at__gte=now - timedelta(hours=1)
+        ).count(),
+    }
+
+
+class UserQuery(PageQuery):
+    query: Annotated[str, Field(max_length=64)] | None = None
+    role: Literal["user", "moderator"] | None = None
+    banned: bool | None = None
+
+
+@dataclass(frozen=True)
+class UserRow:
+    user: User
+    banned: bool
+
+
+async def users(query: UserQuery) -> Page[UserRow]:
+    found = User.all()
+    if query.query:
+        found = found.filter(username__icontains=query.query)
+    if query.role:
+        found = found.filter(role=query.role)
+    banned_ids = set(
+        await UserBan.filter(is_active=True).values_list("user_id", flat=True)
+    )  # bans in force are few; their ids are read once
+    if query.banned is True:
+        found = found.filter(id__in=list(banned_ids))
+    elif query.banned is False:
+        found = found.exclude(id__in=list(banned_ids))
+    total = await found.count()
+    rows = await found.order_by("username").offset(query.offset).limit(query.pageSize)
+    items = [UserRow(user, user.id in banned_ids) for user in rows]
+    return Page(items, query.page, query.pageSize, total)
+
+
+@dataclass(frozen=True)
+class UserDetail:
+    user: User
+    bans: list[UserBan]
+    reports: list[Report]  # against the user
+    submissions: int
+
+
+async def user_detail(user_id: str) -> UserDetail:
+    user = await User.get_or_none(id=user_id.lower())
+    if user is None:
+        raise NotFound("User couldn't be found", title="User not found")
+    bans = await UserBan.filter(user_id=user.id).order_by("-created_at").select_related("banned_by")
+    reports = await Report.filter(reported_user_id=user.id).order_by("-created_at")
+    count = await Submission.filter(user_id=user.id).count()
+    return UserDetail(user, list(bans), list(reports), count)
+
+
+class GameQuery(PageQuery):
+    status: Literal["waiting", "in_progress", "finished"] | None = None
+
+
+async def games(query: GameQuery) -> Page[Game]:
+    """Games newest first; the status is the life cycle's, by the clock."""
+    now = utcnow()
+    found = Game.all()
+    if query.status == "waiting":
+        found = found.exclude(status="finished").filter(start_time__gt=now)
+    elif query.status == "in_progress":
+        found = found.exclude(status="finished").filter(
+            start_time__lte=now, end_time__gt=now - lifecycle.GRACE
+        )
+    elif query.status == "finished":
+        found = found.filter(Q(status="finished") | Q(end_time__lte=now - lifecycle.GRACE))
+    total = await found.count()
+    rows = await found.order_by("-created_at", "-id").offset(query.offset).limit(query.pageSize)
+    return Page(list(rows), query.page, query.pageSize, total)
+
+
+@dataclass(frozen=True)
+class GameRecord:
+    chat: list[ChatMessage]
+    events: list[GameEvent]  # in order: a replay
+
+
+async def game_record(game_id: str) -> GameRecord:
+    if not await Game.exists(id=game_id.lower()):
+        raise NotFound("Game not found", title="Game not found")
+    chat = await ChatMessage.filter(game_id=game_id.lower()).order_by("created_at", "id")
+    events = (
+        await GameEvent.filter(game_id=game_id.lower())
+        .order_by("created_at", "id")
+        .select_related("user")
+    )
+    return GameRecord(list(chat), list(events))
+
+
+async def players_of(game_id: str) -> list[str]:
+    return [
+        str(user_id)
+        for user_id in await GamePlayer.filter(game_id=game_id).values_list("user_id", flat=True)
+    ]
+
+
+async def set_role(actor: Actor, user_id: str, role: str, reason: str | None) -> User:
+    admins_only(actor)
+    user = await User.get_or_none(id=user_id.lower())
+    if user is None:
+        raise NotFound("User couldn't be found", title="User not found")
+    if user.id == actor.id:
+        raise Forbidden("Admins do not change their own role", title="Forbidden")
+    async with in_transaction():
+        before = user.role
+        user.role = role
+        if role != "moderator":
+            user.is_admin = False
+        await user.save(update_fields=["role", "is_admin", "updated_at"])
+        await audit.record(actor, "set_role", "user", user.id, reason, previous=before, role=role)
+    return user

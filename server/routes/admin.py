@@ -1,0 +1,160 @@
+"""The admin API the console stands on (moderators; some actions admins only)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import Field
+from sanic import Blueprint, Request
+from sanic.response import HTTPResponse
+from tortoise.transactions import in_transaction
+
+from codincod import backups, dbmigrate
+from codincod.actors import Actor
+from codincod.errors import NotFound
+from codincod.execution.choice import describe
+from codincod.games import play
+from codincod.moderation import admin, audit, review
+from codincod.validation import Schema, parse
+from server.http import actor, body_as, query_args, settings_of
+from server.openapi import described
+from server.wire import (
+    ban_dto,
+    game_dto,
+    game_event_dto,
+    game_summary_dto,
+    page_dto,
+    reply,
+    report_dto,
+    user_dto,
+)
+
+bp = Blueprint("admin", url_prefix="/api/v1/admin", strict_slashes=False)
+
+
+async def staff(request: Request) -> Actor:
+    who = await actor(request)
+    review.staff_only(who)
+    return who
+
+
+@bp.get("/stats")
+@described({200: dict[str, Any]}, auth="required")
+async def stats(request: Request) -> HTTPResponse:
+    """Users, puzzles by visibility, live rooms and games, recent submissions, what waits for
+    moderators, and where code runs."""
+    await staff(request)
+    figures = await admin.stats()
+    executor = request.app.ctx.executor
+    try:
+        await executor.runtimes()
+        healthy = True
+    except Exception:  # any failure to list runtimes means the executor cannot run code now
+        healthy = False
+    figures["executor"] = {"kind": describe(executor)["kind"], "healthy": healthy}
+    return reply(figures)
+
+
+def _user_row(row: admin.UserRow) -> dict[str, Any]:
+    body = user_dto(row.user)
+    body.update(
+        isAdmin=row.user.is_admin,
+        banned=row.banned,
+        reportCount=row.user.report_count,
+        banCount=row.user.ban_count,
+    )
+    return body
+
+
+@bp.get("/users")
+@described({200: dict[str, Any]}, query=admin.UserQuery, auth="required")
+async def users(request: Request) -> HTTPResponse:
+    """Users by name; filters: query (part of the name), role, banned."""
+    await staff(request)
+    page = await admin.users(parse(admin.UserQuery, query_args(request)))
+    return reply(page_dto(page, [_user_row(row) for row in page.items]))
+
+
+@bp.get("/users/<user_id:str>")
+@described({200: dict[str, Any]}, auth="required")
+async def user(request: Request, user_id: str) -> HTTPResponse:
+    """One user with their bans, the reports against them and their submission count."""
+    await staff(request)
+    found = await admin.user_detail(user_id)
+    body = _user_row(admin.UserRow(found.user, any(b.is_active for b in found.bans)))
+    body.update(
+        bans=[ban_dto(b) for b in found.bans],
+        reports=[report_dto(r) for r in found.reports],
+        submissionCount=found.submissions,
+    )
+    return reply(body)
+
+
+class RoleChange(Schema):
+    role: Literal["user", "moderator"]
+    reason: Annotated[str, Field(max_length=500)] | None = None
+
+
+@bp.post("/users/<user_id:str>/role")
+@described({200: dict[str, Any]}, body=RoleChange, auth="required")
+async def set_role(request: Request, user_id: str) -> HTTPResponse:
+    """Admins: make a user a moderator or a plain user."""
+    who = await staff(request)
+    change = body_as(request, RoleChange)
+    changed = await admin.set_role(who, user_id, change.role, change.reason)
+    return reply(_user_row(admin.UserRow(changed, False)))
+
+
+@bp.get("/games")
+@described({200: dict[str, Any]}, query=admin.GameQuery, auth="required")
+async def games(request: Request) -> HTTPResponse:
+    """Games newest first; filter: status (waiting, in_progress, finished)."""
+    await staff(request)
+    page = await admin.games(parse(admin.GameQuery, query_args(request)))
+    return reply(page_dto(page, [game_summary_dto(g) for g in page.items]))
+
+
+@bp.get("/games/<game_id:str>")
+@described({200: dict[str, Any]}, auth="required")
+async def game(request: Request, game_id: str) -> HTTPResponse:
+    """A game with its players, hand-ins, chat and kept events in order (a replay)."""
+    await staff(request)
+    view = await play.load(game_id)
+    record = await admin.game_record(game_id)
+    if view is None:
+        raise NotFound("Game not found", title="Game not found")
+    body = game_dto(view)
+    body["chat"] = [play.chat_line(line) for line in record.chat]
+    body["events"] = [game_event_dto(event) for event in record.events]
+    return reply(body)
+
+
+@bp.get("/migrations")
+@described({200: dict[str, Any]}, auth="required")
+async def migrations(request: Request) -> HTTPResponse:
+    """The dialect and the applied and pending migrations."""
+    await staff(request)
+    settings = settings_of(request)
+    state = await dbmigrate.status_here(settings)
+    return reply({"dialect": settings.dialect, "applied": state.applied, "pending": state.pending})
+
+
+@bp.post("/migrations/upgrade")
+@described({200: dict[str, Any]}, auth="required")
+async def upgrade(request: Request) -> HTTPResponse:
+    """Admins: back the database up, then apply the pending migrations."""
+    who = await staff(request)
+    admin.admins_only(who)
+    settings = settings_of(request)
+    before = await dbmigrate.status_here(settings)
+    if not before.pending:
+        return reply({"applied": [], "backup": None, "pending": []})
+    backup = await backups.back_up(settings)
+    await dbmigrate.upgrade_elsewhere(settings)
+    after = await dbmigrate.status_here(settings)
+    applied = [name for name in after.applied if name not in before.applied]
+    async with in_transaction():
+        await audit.record(
+            who, "migrate", "database", settings.dialect, None, applied=applied, backup=str(backup)
+        )
+    return reply({"applied": applied, "backup": str(backup), "pending": after.pending})
