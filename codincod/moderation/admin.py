@@ -16,7 +16,7 @@ from codincod.actors import Actor
 from codincod.errors import Forbidden, NotFound
 from codincod.games import lifecycle
 from codincod.games.models import ChatMessage, Game, GameEvent, GamePlayer, WaitingRoom
-from codincod.moderation import audit
+from codincod.moderation import audit, banning
 from codincod.moderation.models import BanAppeal, Report
 from codincod.pagination import Page, PageQuery
 from codincod.puzzles.models import PuzzleCount
@@ -86,6 +86,10 @@ class UserDetail:
     bans: list[UserBan]
     reports: list[Report]  # against the user
     submissions: int
+
+    @property
+    def banned(self) -> bool:
+        return any(banning.in_force(ban) for ban in self.bans)
 
 
 async def user_detail(user_id: str) -> UserDetail:

@@ -10,13 +10,12 @@ from sanic.response import HTTPResponse
 from tortoise.transactions import in_transaction
 
 from codincod import backups, dbmigrate
-from codincod.actors import Actor
 from codincod.errors import NotFound
 from codincod.execution.choice import describe
 from codincod.games import play
-from codincod.moderation import admin, audit, review
+from codincod.moderation import admin, audit
 from codincod.validation import Schema, parse
-from server.http import actor, body_as, query_args, settings_of
+from server.http import body_as, moderator, query_args, settings_of
 from server.openapi import described
 from server.wire import (
     ban_dto,
@@ -32,18 +31,12 @@ from server.wire import (
 bp = Blueprint("admin", url_prefix="/api/v1/admin", strict_slashes=False)
 
 
-async def staff(request: Request) -> Actor:
-    who = await actor(request)
-    review.staff_only(who)
-    return who
-
-
 @bp.get("/stats")
 @described({200: dict[str, Any]}, auth="required")
 async def stats(request: Request) -> HTTPResponse:
     """Users, puzzles by visibility, live rooms and games, recent submissions, what waits for
     moderators, and where code runs."""
-    await staff(request)
+    await moderator(request)
     figures = await admin.stats()
     executor = request.app.ctx.executor
     try:
@@ -70,7 +63,7 @@ def _user_row(row: admin.UserRow) -> dict[str, Any]:
 @described({200: dict[str, Any]}, query=admin.UserQuery, auth="required")
 async def users(request: Request) -> HTTPResponse:
     """Users by name; filters: query (part of the name), role, banned."""
-    await staff(request)
+    await moderator(request)
     page = await admin.users(parse(admin.UserQuery, query_args(request)))
     return reply(page_dto(page, [_user_row(row) for row in page.items]))
 
@@ -79,9 +72,9 @@ async def users(request: Request) -> HTTPResponse:
 @described({200: dict[str, Any]}, auth="required")
 async def user(request: Request, user_id: str) -> HTTPResponse:
     """One user with their bans, the reports against them and their submission count."""
-    await staff(request)
+    await moderator(request)
     found = await admin.user_detail(user_id)
-    body = _user_row(admin.UserRow(found.user, any(b.is_active for b in found.bans)))
+    body = _user_row(admin.UserRow(found.user, found.banned))
     body.update(
         bans=[ban_dto(b) for b in found.bans],
         reports=[report_dto(r) for r in found.reports],
@@ -99,7 +92,7 @@ class RoleChange(Schema):
 @described({200: dict[str, Any]}, body=RoleChange, auth="required")
 async def set_role(request: Request, user_id: str) -> HTTPResponse:
     """Admins: make a user a moderator or a plain user."""
-    who = await staff(request)
+    who = await moderator(request)
     change = body_as(request, RoleChange)
     changed = await admin.set_role(who, user_id, change.role, change.reason)
     return reply(_user_row(admin.UserRow(changed, False)))
@@ -109,7 +102,7 @@ async def set_role(request: Request, user_id: str) -> HTTPResponse:
 @described({200: dict[str, Any]}, query=admin.GameQuery, auth="required")
 async def games(request: Request) -> HTTPResponse:
     """Games newest first; filter: status (waiting, in_progress, finished)."""
-    await staff(request)
+    await moderator(request)
     page = await admin.games(parse(admin.GameQuery, query_args(request)))
     return reply(page_dto(page, [game_summary_dto(g) for g in page.items]))
 
@@ -118,7 +111,7 @@ async def games(request: Request) -> HTTPResponse:
 @described({200: dict[str, Any]}, auth="required")
 async def game(request: Request, game_id: str) -> HTTPResponse:
     """A game with its players, hand-ins, chat and kept events in order (a replay)."""
-    await staff(request)
+    await moderator(request)
     view = await play.load(game_id)
     record = await admin.game_record(game_id)
     if view is None:
@@ -133,7 +126,7 @@ async def game(request: Request, game_id: str) -> HTTPResponse:
 @described({200: dict[str, Any]}, auth="required")
 async def migrations(request: Request) -> HTTPResponse:
     """The dialect and the applied and pending migrations."""
-    await staff(request)
+    await moderator(request)
     settings = settings_of(request)
     state = await dbmigrate.status_here(settings)
     return reply({"dialect": settings.dialect, "applied": state.applied, "pending": state.pending})
@@ -143,7 +136,7 @@ async def migrations(request: Request) -> HTTPResponse:
 @described({200: dict[str, Any]}, auth="required")
 async def upgrade(request: Request) -> HTTPResponse:
     """Admins: back the database up, then apply the pending migrations."""
-    who = await staff(request)
+    who = await moderator(request)
     admin.admins_only(who)
     settings = settings_of(request)
     before = await dbmigrate.status_here(settings)

@@ -6,11 +6,10 @@ from __future__ import annotations
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse
 
-from codincod.actors import Actor
 from codincod.moderation import appeals, audit, banning, review
 from codincod.validation import parse
 from server import shapes
-from server.http import actor, body_as, query_args
+from server.http import body_as, moderator, query_args
 from server.openapi import described
 from server.wire import (
     appeal_dto,
@@ -24,12 +23,6 @@ from server.wire import (
 )
 
 bp = Blueprint("moderation", url_prefix="/api/v1/moderation", strict_slashes=False)
-
-
-async def moderator(request: Request) -> Actor:
-    who = await actor(request)
-    review.staff_only(who)
-    return who
 
 
 @bp.get("/review")
