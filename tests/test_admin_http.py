@@ -167,3 +167,80 @@ def test_a_backup_is_a_copy_of_the_database(env: dict[str, str], tmp_path: Path)
             assert copy.execute("SELECT count(*) FROM users").fetchone()[0] >= 1
     else:
         assert path.read_bytes()[:5] == b"PGDMP"  # pg_dump's custom format
+
+
+async def test_a_full_moderation_session_leaves_its_trail(
+    server: ServerProcess, env: dict[str, str]
+) -> None:
+    from codincod.puzzles.models import Puzzle
+
+    async with client(server.url) as http:
+        mod, mod_id = await moderator(http, "trail_mod")
+        assert run_cli(["user", "set-admin", "trail_mod"], env).returncode == 0
+        author, author_id = await player(http, "trail_author")
+        rep, _ = await player(http, "trail_rep")
+        made = []
+        for n in range(2):
+            created = await http.post(
+                "/api/v1/puzzle", json={"title": f"Trail {n}"}, headers=auth(author)
+            )
+            made.append(created.json()["_id"])
+            await Puzzle.filter(id=made[-1]).update(visibility="ready")
+        first = await report(http, rep, "user", author_id, "first report about this author")
+        await http.post(f"/api/v1/moderation/puzzle/{made[0]}/approve", headers=auth(mod))
+        await http.post(
+            f"/api/v1/moderation/puzzle/{made[1]}/revise",
+            json={"reason": REASON},
+            headers=auth(mod),
+        )
+        await http.post(
+            f"/api/v1/moderation/report/{first}/resolve",
+            json={"status": "rejected"},
+            headers=auth(mod),
+        )
+        second = await report(http, rep, "puzzle", made[0], "second report, about a puzzle")
+        await http.post(
+            f"/api/v1/moderation/report/{second}/resolve",
+            json={"status": "resolved"},
+            headers=auth(mod),
+        )
+        base = f"/api/v1/moderation/user/{author_id}"
+        await http.post(
+            base + "/ban/temporary", json={"duration": 3, "reason": REASON}, headers=auth(mod)
+        )
+        await http.post(
+            base + "/unban", json={"reason": "Unbanned by moderator"}, headers=auth(mod)
+        )
+        await http.post(base + "/ban/permanent", json={"reason": REASON}, headers=auth(mod))
+        appeal = await http.post(
+            "/api/v1/appeal",
+            json={"reason": "I promise to behave from now on"},
+            headers=auth(author),
+        )
+        await http.post(
+            f"/api/v1/moderation/appeal/{appeal.json()['_id']}/accept",
+            json={"reason": "Second chance given"},
+            headers=auth(mod),
+        )
+        await http.post(
+            f"/api/v1/admin/users/{author_id}/role", json={"role": "moderator"}, headers=auth(mod)
+        )
+        trail = await http.get(
+            "/api/v1/moderation/audit?actor=trail_mod&pageSize=50", headers=auth(mod)
+        )
+        body = trail.json()
+        actions = [e["action"] for e in body["items"]]
+        assert actions == [
+            "set_role",
+            "appeal_accept",
+            "ban",
+            "unban",
+            "ban",
+            "resolve",
+            "reject",
+            "revise",
+            "approve",
+        ]
+        assert body["totalItems"] == 9 and body["page"] == 1
+        assert all(e["actor"] == {"_id": mod_id, "username": "trail_mod"} for e in body["items"])
+        assert {e["targetType"] for e in body["items"]} == {"user", "appeal", "report", "puzzle"}

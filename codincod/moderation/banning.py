@@ -138,3 +138,10 @@ async def message_for(user_id: str) -> str:
     if ban is None:
         return "You are banned"
     return ActiveBan(ban.id, ban.ban_type, ban.reason, ban.end_date).message()
+
+
+async def end_expired(now: datetime | None = None) -> int:
+    """Temporary bans whose end has passed stop being active (sign-in ends them lazily too)."""
+    return await UserBan.filter(is_active=True, end_date__lte=now or utcnow()).update(
+        is_active=False, updated_at=utcnow()
+    )

@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from codincod.games import ending, rooms
+from codincod.moderation import banning
 from codincod.timeutil import utcnow
 from server.realtime.hub import hub
 
@@ -34,6 +35,10 @@ async def _every(seconds: float, step: Callable[[], Awaitable[object]], what: st
 
 async def end_games() -> None:
     await _every(END_EVERY, ending.finish_due, "ending overdue games")
+
+
+async def end_bans() -> None:
+    await _every(60.0, banning.end_expired, "ending expired bans")
 
 
 async def keep_presence() -> None:
