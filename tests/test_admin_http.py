@@ -151,8 +151,8 @@ async def test_the_staff_feed(server: ServerProcess) -> None:
         assert (await feed.next("user:banned"))["userId"] == target_id
         lobby_socket = await Socket.open(server.url, "/ws", user)
         await lobby_socket.send("room:host")
-        changed = await feed.next("room:changed")
-        assert len(changed["room"]) == 24
+        created = await feed.next("room:created")
+        assert len(created["room"]) == 24
         await lobby_socket.close()
         await feed.close()
 

@@ -176,7 +176,7 @@ async def host(actor: Actor, options: RoomOptions) -> RoomView:
             invite_code=code,
         )
         await RoomMember.create(room_id=room.id, user_id=actor.id)
-    await _announce(room.id, *left)
+    await _announce(room.id, *left, change="created")
     return await _view(room.id)
 
 
@@ -215,7 +215,7 @@ async def join(actor: Actor, room_id: str, *, invited: bool = False) -> Joined:
             left = await _leave_open_rooms(actor.id)
             await RoomMember.create(room_id=room_id, user_id=actor.id)
     if member is None:
-        await _announce(room_id, *left)
+        await _announce(room_id, *left, change="joined")
     return Joined(await _view(room_id), member=True, changed=member is None)
 
 
@@ -424,9 +424,12 @@ async def _drop(room_ids: list[str], user_id: str) -> None:
         await _announce(*changed)
 
 
-async def _announce(*room_ids: str) -> None:
-    for room_id in dict.fromkeys(room_ids):
-        await events.lobby(events.ROOM, room=room_id)
+async def _announce(first: str, *others: str, change: str = "left") -> None:
+    """``first`` changed by ``change`` (created, joined, left); ``others`` were left."""
+    await events.lobby(events.ROOM, room=first, change=change)
+    for room_id in dict.fromkeys(others):
+        if room_id != first:
+            await events.lobby(events.ROOM, room=room_id, change="left")
     await events.lobby(events.ROOMS)
 
 

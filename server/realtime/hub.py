@@ -67,6 +67,9 @@ _FEED_NAMES = {
 }
 
 
+_ROOM_CHANGES = {"created": "room:created", "joined": "player:joined", "left": "player:left"}
+
+
 def text(event: str, **fields: Any) -> str:
     return encode({"event": event, **fields}).decode()
 
@@ -107,6 +110,8 @@ class Hub:
         if event is None:
             return
         name = _FEED_NAMES.get(event["kind"])
+        if event["kind"] == events.ROOM:
+            name = _ROOM_CHANGES.get(event.get("change", ""), name)
         if name is not None:
             fields = {k: v for k, v in event.items() if k != "kind"}
             self._to_staff(text(name, **fields))
