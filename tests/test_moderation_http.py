@@ -105,6 +105,7 @@ async def test_the_queue_and_puzzle_decisions(server: ServerProcess) -> None:
         )
         assert approved.status_code == 200, approved.text
         assert approved.json()["puzzle"]["visibility"] == "approved"
+        assert approved.json()["puzzle"]["validators"] == []  # this one has none; the key is there
         short = await http.post(
             f"/api/v1/moderation/puzzle/{ids[1]}/revise",
             content=b'{"reason": "short"}',
@@ -144,7 +145,13 @@ async def test_reports_resolve_once_and_escalate_on_the_third_upheld(server: Ser
             )
 
         assert (await resolve(reports[0], "rejected")).status_code == 200
-        assert (await resolve(reports[1], "resolved")).status_code == 200
+        upheld = await resolve(reports[1], "resolved")
+        assert upheld.status_code == 200
+        decided = upheld.json()["report"]
+        assert (decided["status"], decided["updatedAt"] > decided["createdAt"]) == (
+            "resolved",
+            True,
+        )
         again = await resolve(reports[1], "resolved")  # changes nothing
         assert again.status_code == 409
         assert (await resolve(reports[0], "resolved")).status_code == 409  # rejected stays

@@ -20,7 +20,9 @@ from codincod.moderation import audit, banning, escalation
 from codincod.moderation.models import BanAppeal, Report
 from codincod.moderation.owners import owner_of
 from codincod.pagination import Page
+from codincod.puzzles import service as puzzles
 from codincod.puzzles.models import Puzzle
+from codincod.timeutil import utcnow
 from codincod.validation import Schema
 
 QUEUE_TYPES = {
@@ -203,17 +205,17 @@ async def _puzzle(puzzle_id: str) -> Puzzle:
     return puzzle
 
 
-async def approve(actor: Actor, puzzle_id: str) -> Puzzle:
+async def approve(actor: Actor, puzzle_id: str) -> puzzles.PuzzleView:
     puzzle = await _puzzle(puzzle_id)
     async with in_transaction():
         before = puzzle.visibility
         puzzle.visibility = "approved"
         await puzzle.save(update_fields=["visibility", "updated_at"])
         await audit.record(actor, "approve", "puzzle", puzzle.id, None, previous=before)
-    return puzzle
+    return await puzzles.view(actor, puzzle.id)
 
 
-async def revise(actor: Actor, puzzle_id: str, reason: str) -> Puzzle:
+async def revise(actor: Actor, puzzle_id: str, reason: str) -> puzzles.PuzzleView:
     puzzle = await _puzzle(puzzle_id)
     async with in_transaction():
         before = puzzle.visibility
@@ -221,7 +223,7 @@ async def revise(actor: Actor, puzzle_id: str, reason: str) -> Puzzle:
         puzzle.moderation_feedback = reason
         await puzzle.save(update_fields=["visibility", "moderation_feedback", "updated_at"])
         await audit.record(actor, "revise", "puzzle", puzzle.id, reason, previous=before)
-    return puzzle
+    return await puzzles.view(actor, puzzle.id)
 
 
 # --- reports ------------------------------------------------------------------------------------
@@ -242,7 +244,7 @@ async def resolve(actor: Actor, report_id: str, status: str) -> Report:
     offender = report.reported_user_id or await owner_of(report.problem_type, report.target_id)  # type: ignore[attr-defined]
     async with in_transaction():
         changed = await Report.filter(id=report.id, status="pending").update(
-            status=status, resolved_by_id=actor.id, reported_user_id=offender
+            status=status, resolved_by_id=actor.id, reported_user_id=offender, updated_at=utcnow()
         )
         if not changed:  # decided by someone else meanwhile
             raise Conflict("This report was already decided", title="Already decided")

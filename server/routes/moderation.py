@@ -16,7 +16,7 @@ from server.wire import (
     audit_dto,
     ban_dto,
     page_dto,
-    puzzle_dto,
+    puzzle_page_dto,
     reply,
     report_dto,
     review_item_dto,
@@ -45,7 +45,7 @@ async def review_queue(request: Request) -> HTTPResponse:
 async def approve_puzzle(request: Request, puzzle_id: str) -> HTTPResponse:
     """Approve a puzzle (the frontend sends no body)."""
     puzzle = await review.approve(await moderator(request), puzzle_id)
-    return reply({"message": "Puzzle approved successfully", "puzzle": puzzle_dto(puzzle)})
+    return reply({"message": "Puzzle approved successfully", "puzzle": puzzle_page_dto(puzzle)})
 
 
 @bp.post("/puzzle/<puzzle_id:str>/revise")
@@ -55,7 +55,7 @@ async def revise_puzzle(request: Request, puzzle_id: str) -> HTTPResponse:
     who = await moderator(request)
     change = body_as(request, review.Revision)
     puzzle = await review.revise(who, puzzle_id, change.reason)
-    return reply({"message": "Puzzle sent back for revisions", "puzzle": puzzle_dto(puzzle)})
+    return reply({"message": "Puzzle sent back for revisions", "puzzle": puzzle_page_dto(puzzle)})
 
 
 @bp.post("/report/<report_id:str>/resolve")
