@@ -35,7 +35,7 @@ async def test_the_admin_api_is_for_staff_and_some_of_it_for_admins(
 ) -> None:
     async with client(server.url) as http:
         plain_user, _ = await player(http, "adm_user")
-        mod, _ = await moderator(http, "adm_mod")
+        mod, mod_id = await moderator(http, "adm_mod")
         for method, path, body in ROUTES:
             assert (await http.request(method, path, json=body)).status_code == 401, path
             refused = await http.request(method, path, json=body, headers=auth(plain_user))
@@ -51,6 +51,8 @@ async def test_the_admin_api_is_for_staff_and_some_of_it_for_admins(
         assert refused_cli.returncode != 0 and "not a moderator" in refused_cli.stderr
         made = run_cli(["user", "set-admin", "adm_mod"], env)
         assert made.returncode == 0, made.stderr
+        by_hand = await AuditEntry.get(action="set_role", target_id=mod_id)
+        assert (by_hand.actor_id, by_hand.details) == (None, {"admin": True})
         promoted = await http.post(
             role, json={"role": "moderator", "reason": "helps a lot"}, headers=auth(mod)
         )

@@ -234,10 +234,16 @@ def user_create(
 def user_set_role(ctx: click.Context, username: str, role: str) -> None:
     """Make USERNAME a moderator or a plain user; applies to their next request."""
     from codincod.accounts import service
+    from codincod.moderation import audit
+
+    async def change() -> Any:
+        changed = await service.set_role(username, role)  # type: ignore[arg-type]
+        await audit.record_operator("set_role", "user", changed.id, role=role)
+        return changed
 
     settings = _settings(ctx)
     try:
-        changed = asyncio.run(_with_db(settings, lambda: service.set_role(username, role)))  # type: ignore[arg-type]
+        changed = asyncio.run(_with_db(settings, change))
     except Exception as error:
         _fail_on_domain_error(error)
     click.echo(f"{changed.username} is now a {changed.role}")
@@ -251,12 +257,16 @@ def user_set_admin(ctx: click.Context, username: str, revoke: bool) -> None:
     """Let moderator USERNAME also change roles and run migrations over HTTP (the console's
     admin screens); the wire role stays "moderator"."""
     from codincod.accounts import service
+    from codincod.moderation import audit
+
+    async def change() -> Any:
+        changed = await service.set_admin(username, admin=not revoke)
+        await audit.record_operator("set_role", "user", changed.id, admin=changed.is_admin)
+        return changed
 
     settings = _settings(ctx)
     try:
-        changed = asyncio.run(
-            _with_db(settings, lambda: service.set_admin(username, admin=not revoke))
-        )
+        changed = asyncio.run(_with_db(settings, change))
     except Exception as error:
         _fail_on_domain_error(error)
     state = "an admin" if changed.is_admin else "no longer an admin"

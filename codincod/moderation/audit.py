@@ -37,6 +37,25 @@ async def record(
     )
 
 
+OPERATOR = "(command line)"
+
+
+async def record_operator(
+    action: str, target_type: str, target_id: str, reason: str | None = None, **details: Any
+) -> AuditEntry:
+    """An action taken on the server's own machine (a CLI command): no account behind it."""
+    assert action in AUDIT_ACTIONS, action
+    return await AuditEntry.create(
+        actor_id=None,
+        actor_name=OPERATOR,
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        reason=reason,
+        details=details,
+    )
+
+
 class AuditQuery(PageQuery):
     actor: Annotated[str, Field(max_length=64)] | None = None  # a username or an id
     action: Annotated[str, Field(max_length=16)] | None = None

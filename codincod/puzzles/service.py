@@ -192,7 +192,8 @@ async def update(
 ) -> Updated:
     """Save what was sent. Asking for ``review`` or ``ready`` runs the self-check on what was
     saved: the puzzle becomes ``ready`` if the solution passes every validator, else it stays a
-    ``draft`` (the edits are kept either way) and the report says what failed."""
+    ``draft`` (or, set by a moderator, where they put it; the edits are kept either way) and
+    the report says what failed."""
     puzzle = await _find(puzzle_id)
     if not rules.can_edit(actor, puzzle.author_id):  # type: ignore[attr-defined]
         raise Forbidden("Not authorized to edit this puzzle")
@@ -211,8 +212,11 @@ async def update(
     checking = change.visibility in selfcheck.CHECKED_VISIBILITIES
     if puzzle.visibility == "approved" and not actor.is_moderator:
         await _check_before_saving(puzzle, change, executor, limits)
+    # An author's puzzle is a draft until its check passes; one a moderator puts up for
+    # review stays there (the review queue lists it) whatever the check says.
+    held = "draft" if checking and not actor.is_moderator else change.visibility
     async with in_transaction():
-        await _apply(puzzle, change, actor, "draft" if checking else change.visibility)
+        await _apply(puzzle, change, actor, held)
         if change.validators is not None:
             await _replace_validators(puzzle, change)
     report = await _self_check(puzzle, executor, limits) if checking else None
