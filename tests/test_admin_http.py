@@ -155,6 +155,8 @@ async def test_the_staff_feed(server: ServerProcess) -> None:
         await lobby_socket.send("room:host")
         created = await feed.next("room:created")
         assert len(created["room"]) == 24
+        await lobby_socket.send("room:leave", roomId=created["room"])
+        assert (await feed.next("room:closed"))["room"] == created["room"]
         await lobby_socket.close()
         await feed.close()
 

@@ -425,12 +425,20 @@ async def _drop(room_ids: list[str], user_id: str) -> None:
 
 
 async def _announce(first: str, *others: str, change: str = "left") -> None:
-    """``first`` changed by ``change`` (created, joined, left); ``others`` were left."""
-    await events.lobby(events.ROOM, room=first, change=change)
+    """``first`` changed by ``change`` (created, joined, left); ``others`` were left. A room
+    that somebody left and that is now empty is announced as closed."""
+    await events.lobby(events.ROOM, room=first, change=await _left_or_closed(first, change))
     for room_id in dict.fromkeys(others):
         if room_id != first:
-            await events.lobby(events.ROOM, room=room_id, change="left")
+            await events.lobby(events.ROOM, room=room_id, change=await _left_or_closed(room_id))
     await events.lobby(events.ROOMS)
+
+
+async def _left_or_closed(room_id: str, change: str = "left") -> str:
+    if change != "left":
+        return change
+    states = await WaitingRoom.filter(id=room_id).values_list("state", flat=True)
+    return "closed" if states and states[0] == lifecycle.RoomState.CLOSED else "left"
 
 
 async def _view(room_id: str) -> RoomView:

@@ -67,7 +67,12 @@ _FEED_NAMES = {
 }
 
 
-_ROOM_CHANGES = {"created": "room:created", "joined": "player:joined", "left": "player:left"}
+_ROOM_CHANGES = {
+    "created": "room:created",
+    "joined": "player:joined",
+    "left": "player:left",
+    "closed": "room:closed",
+}
 
 
 def text(event: str, **fields: Any) -> str:
