@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
@@ -216,11 +216,3 @@ async def page_kept_its_chat(game_id: str, user_id: str) -> bool:
         return False
     recent = last.created_at > utcnow() - RECONNECT_WINDOW
     return recent and last.data.get("ended") in (ENDED_BY_SERVER, LOST)
-
-
-async def events_of(game_id: str) -> list[GameEvent]:
-    return await GameEvent.filter(game_id=game_id).order_by("created_at", "id")
-
-
-def starts_at(view: GameView) -> datetime:
-    return view.game.start_time

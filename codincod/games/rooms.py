@@ -23,7 +23,7 @@ from tortoise.transactions import in_transaction
 from codincod import db
 from codincod.actors import Actor
 from codincod.errors import DomainError, InvalidInput, NotFound
-from codincod.games import events, lifecycle
+from codincod.games import events, lifecycle, service
 from codincod.games.models import Game, GameEvent, GamePlayer, RoomMember, RoomMessage, WaitingRoom
 from codincod.games.modes import MODES
 from codincod.timeutil import utcnow
@@ -232,17 +232,13 @@ async def _join_started_game(actor: Actor, room: WaitingRoom, room_id: str) -> N
     game = await Game.get_or_none(id=room.game_id) if room.game_id else None  # type: ignore[attr-defined]
     if game is None:
         raise not_found(room_id)
-    phase = lifecycle.game_phase(game.start_time, game.end_time, utcnow(), finished=_over(game))
+    phase = service.phase(game)  # the one answer to "is this game on?"
     if phase is lifecycle.GamePhase.OVER:
         raise not_found(room_id)
     if phase is lifecycle.GamePhase.COUNTDOWN and not await _wrote_puzzle(actor.id, game):
         added = await _add_player(game.id, actor.id)
         if added:
             await GameEvent.create(game_id=game.id, kind="join", user_id=actor.id, data={})
-
-
-def _over(game: Game) -> bool:
-    return game.status == "finished"
 
 
 async def _wrote_puzzle(user_id: str, game: Game) -> bool:

@@ -15,7 +15,7 @@ from codincod.accounts.models import User, UserBan
 from codincod.actors import Actor
 from codincod.errors import Forbidden, NotFound
 from codincod.games import lifecycle
-from codincod.games.models import ChatMessage, Game, GameEvent, GamePlayer, WaitingRoom
+from codincod.games.models import ChatMessage, Game, GameEvent, WaitingRoom
 from codincod.moderation import audit, banning
 from codincod.moderation.models import BanAppeal, Report
 from codincod.pagination import Page, PageQuery
@@ -139,13 +139,6 @@ async def game_record(game_id: str) -> GameRecord:
         .select_related("user")
     )
     return GameRecord(list(chat), list(events))
-
-
-async def players_of(game_id: str) -> list[str]:
-    return [
-        str(user_id)
-        for user_id in await GamePlayer.filter(game_id=game_id).values_list("user_id", flat=True)
-    ]
 
 
 async def set_role(actor: Actor, user_id: str, role: str, reason: str | None) -> User:

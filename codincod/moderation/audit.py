@@ -4,7 +4,6 @@ action's own transaction, so an action and its entry are kept or lost together."
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Annotated, Any
 
 from pydantic import Field
@@ -60,11 +59,6 @@ class AuditQuery(PageQuery):
     actor: Annotated[str, Field(max_length=64)] | None = None  # a username or an id
     action: Annotated[str, Field(max_length=16)] | None = None
     targetId: Annotated[str, Field(max_length=64)] | None = None
-
-
-@dataclass(frozen=True)
-class Listed:
-    page: Page[AuditEntry]
 
 
 async def listing(query: AuditQuery) -> Page[AuditEntry]:

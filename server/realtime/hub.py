@@ -133,9 +133,6 @@ class Hub:
             conn.send({"event": "error", "message": message})
             await conn.close(1008, message)
 
-    def connections(self) -> int:
-        return len(self.lobby) + sum(len(sockets) for sockets in self.games.values())
-
     # --- the lobby ------------------------------------------------------------------------
 
     def lobby_users(self) -> list[str]:
