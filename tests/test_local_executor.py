@@ -101,3 +101,19 @@ async def test_without_namespaces_a_detached_child_is_still_stopped() -> None:
     assert stage.stdout == "parent done\n"
     assert time.monotonic() - started < 2.5
     await plain.close()
+
+
+async def test_without_cgroups_a_run_is_one_process() -> None:
+    """Hosts without cgroups: limits hold per process, so a run gets one process, and
+    processes x per-process memory stays within the run's limit."""
+    budget = LocalExecutor(max_concurrent=1, cgroups=False)
+    assert budget.isolation.run_memory.startswith("process budget")
+    code = (
+        "import os\n"
+        "try:\n    os.fork() or os._exit(0)\n    print('forked')\n"
+        "except OSError as error:\n    print('refused', error.errno)\n"
+        "blob = bytearray(150 * 1024 * 1024)\nprint('one process may use the memory')\n"
+    )
+    stage = await run(budget, code)
+    assert stage.stdout == "refused 11\none process may use the memory\n", stage
+    await budget.close()

@@ -253,3 +253,121 @@ async def test_the_runner_reports_its_layers(runner_server: ServerProcess) -> No
     assert layers["inherited descriptors closed"] is True
     assert layers["network namespace (no network)"] is ISOLATED
     assert "sandbox here: active: inherited descriptors closed" in runner_server.log()
+
+
+FORK_BOMB_OF_MEMORY = """
+import os, time
+children = []
+for _ in range(12):
+    pid = os.fork()
+    if pid == 0:
+        try:
+            block = bytearray(200 * 1024 * 1024)
+            for offset in range(0, len(block), 4096):  # touch every page: resident, not virtual
+                block[offset] = 1
+            time.sleep(1.5)
+            os._exit(0)
+        except MemoryError:
+            os._exit(3)
+    children.append(pid)
+statuses = [os.waitpid(child, 0)[1] for child in children]
+print("held", sum(1 for status in statuses if status == 0))
+"""
+
+
+def resident_bytes_of_runs() -> int:
+    """Memory of every process running as one of the runner's uids, now: proportional set
+    sizes, so pages that forked children share are counted once."""
+    total = 0
+    for pid in run_processes():
+        try:
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1]) * 1024
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total
+
+
+@pytest.mark.skipif(not ISOLATED, reason="a cgroup per run needs root here")
+async def test_a_runs_processes_together_stay_within_its_memory(
+    runner_server: ServerProcess,
+) -> None:
+    """Twelve children of 200 MB each: the run's limit (256 MB) holds for all of them
+    together, and the run is reported as over its memory."""
+    peak = 0
+    async with client(runner_server.url) as http:
+        token = await register(http, "iso_memory")
+        attack = asyncio.ensure_future(run(http, token, FORK_BOMB_OF_MEMORY))
+        while not attack.done():
+            peak = max(peak, resident_bytes_of_runs())
+            await asyncio.sleep(0.01)
+        result = attack.result()
+    assert result["status"] == "SG" and "Memory limit exceeded" in result["message"], result
+    assert peak <= 256 * 1024 * 1024 + 16 * 1024 * 1024, f"the run held {peak >> 20} MiB"
+    print(f"fork test: peak resident {peak >> 20} MiB of the run's 256 MiB")
+
+
+CLOSED_CALLS = """
+import ctypes
+libc = ctypes.CDLL(None, use_errno=True)
+params = ctypes.create_string_buffer(120)
+calls = {
+    "io_uring_setup": (425, 8, params),
+    "msgget": (68, 0, 0o1666),
+    "shmget": (29, 0, 4096, 0o1666),
+    "semget": (64, 0, 1, 0o1666),
+    "vmsplice": (278, 1, 0, 0, 0),
+    "pidfd_open": (434, 1, 0),
+    "process_vm_readv": (310, 1, 0, 0, 0, 0, 0),
+    "mq_open": (240, b"/q", 0o100, 0o600, 0),
+}
+worked = sorted(name for name, (number, *args) in calls.items() if libc.syscall(number, *args) >= 0)
+print("worked", worked)
+"""
+
+
+async def test_io_uring_ipc_and_pidfd_are_refused(runner_server: ServerProcess) -> None:
+    async with client(runner_server.url) as http:
+        token = await register(http, "iso_calls")
+        result = await run(http, token, CLOSED_CALLS)
+    assert result["stdout"] == "worked []\n", result
+
+
+FILESYSTEM = """
+import os
+print(sorted(os.listdir("/")))
+print("etc", os.path.exists("/etc/passwd"), "project", os.path.exists({project!r}))
+print("home", os.path.exists("/root") or os.path.exists("/home"))
+print("devices", len(open("/dev/urandom", "rb").read(8)), open("/dev/null", "w").write("x"))
+try:
+    open("/usr/lib/written-by-a-run", "w")
+    print("usr writable")
+except OSError as error:
+    print("usr read-only", error.errno == 30)
+print("cwd", os.getcwd())
+"""
+
+
+@pytest.mark.skipif(not ISOLATED, reason="a root of its own needs a mount namespace here")
+async def test_the_run_sees_a_minimal_read_only_filesystem(runner_server: ServerProcess) -> None:
+    project = str(Path(__file__).resolve().parent.parent)
+    async with client(runner_server.url) as http:
+        token = await register(http, "iso_files")
+        result = await run(http, token, FILESYSTEM.format(project=project))
+    lines = result["stdout"].splitlines()
+    assert set(eval(lines[0])) <= {"bin", "dev", "lib", "lib64", "proc", "sbin", "tmp", "usr"}
+    assert lines[1:] == [
+        "etc False project False",
+        "home False",
+        "devices 8 1",
+        "usr read-only True",
+        "cwd /tmp/run",
+    ], result
+
+
+async def test_readiness_says_how_a_runs_memory_is_bounded(runner_server: ServerProcess) -> None:
+    async with client(runner_server.url) as http:
+        executor = (await http.get("/api/v1/health/ready")).json()["executor"]
+    expected = "cgroup" if ISOLATED else "process budget"
+    assert executor["runMemory"].startswith(expected), executor

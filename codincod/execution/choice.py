@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import logging
-import sys
 
 from codincod.config import Settings
 from codincod.execution.executor import Executor, Limits
-from codincod.execution.local import LocalExecutor, probe_isolation
+from codincod.execution.local import LocalExecutor, host_isolation
 from codincod.execution.piston import PistonExecutor
 
 log = logging.getLogger("codincod.execution")
@@ -29,14 +28,19 @@ def announce(settings: Settings) -> None:
         log.warning(
             "no Piston URL configured: code runs in the embedded Python runner (set "
             "CODINCOD_PISTON_URL for an install that strangers use); its sandbox here: %s",
-            probe_isolation(sys.executable).describe(),
+            host_isolation().describe(),
         )
 
 
 def describe(executor: Executor) -> dict[str, object]:
     """Where code runs, for the readiness check."""
     if isinstance(executor, LocalExecutor):
-        return {"kind": "embedded", "isolation": executor.isolation.layers()}
+        isolation = executor.isolation
+        return {
+            "kind": "embedded",
+            "isolation": isolation.layers(),
+            "runMemory": isolation.run_memory,
+        }
     return {"kind": "piston"}
 
 

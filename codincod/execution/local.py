@@ -24,6 +24,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from codincod.execution import cgroups
 from codincod.execution.executor import (
     Execution,
     Limits,
@@ -69,17 +70,23 @@ def choose_interpreter() -> tuple[str, bool]:
     return sys.executable, False
 
 
-def _version_of(interpreter: str) -> str:
+_DESCRIBE = (
+    "import sys; print('.'.join(map(str, sys.version_info[:3])));"
+    "print(sys.base_prefix); print(sys.base_exec_prefix)"
+)
+
+
+def _describe(interpreter: str) -> tuple[str, list[str]]:
+    """The interpreter's version, and the folders a run must see for it to start (its prefix
+    and the system's ``/usr``, where its libraries are)."""
     import subprocess
 
     output = subprocess.run(
-        [interpreter, "-c", "import sys; print('.'.join(map(str, sys.version_info[:3])))"],
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=True,
+        [interpreter, "-c", _DESCRIBE], capture_output=True, text=True, timeout=30, check=True
     )
-    return output.stdout.strip()
+    version, *prefixes = output.stdout.split()
+    folders = {"/usr", os.path.dirname(interpreter), *prefixes}
+    return version, sorted(folders)
 
 
 @dataclass(frozen=True)
@@ -88,25 +95,41 @@ class Isolation:
 
     namespaces: bool
     own_uid: bool
+    cgroups: str | None = None  # "cgroup v2" / "cgroup v1", or None: a process budget
 
     def layers(self) -> dict[str, bool]:
         return {
             "inherited descriptors closed": True,
             "resource limits (CPU, memory, processes, file size, open files)": True,
-            "no new privileges, and a system-call filter (no namespaces, mounts, ptrace or "
-            "keyrings)": platform.machine() == "x86_64",
+            "no new privileges, and a system-call filter (no namespaces, mounts, ptrace, "
+            "keyrings, System V IPC, io_uring, pidfd or process_vm)": platform.machine()
+            == "x86_64",
             "every process of a run killed when it ends": self.namespaces or self.own_uid,
             "PID namespace (other processes invisible)": self.namespaces,
-            "mount namespace (private /proc, /tmp, /var/tmp, /dev/shm, /run)": self.namespaces,
+            "mount namespace (a read-only root of its own: the interpreter, /dev/null, "
+            "/dev/urandom, a private /proc and /tmp; not the host's /etc, homes or project)": (
+                self.namespaces
+            ),
             "network namespace (no network)": self.namespaces,
             "a uid of its own per run": self.own_uid,
-            "cgroup limits": False,
+            f"a cgroup per run ({self.cgroups}): memory and processes of the whole run": bool(
+                self.cgroups
+            ),
         }
+
+    @property
+    def run_memory(self) -> str:
+        """How a run's memory is bounded as a whole."""
+        if self.cgroups:
+            return f"{self.cgroups}: memory.max and pids.max per run"
+        return "process budget: one process per run, under the memory limit"
 
     def describe(self) -> str:
         active = [name for name, on in self.layers().items() if on]
         missing = [name for name, on in self.layers().items() if not on]
         text = "active: " + "; ".join(active)
+        if not self.cgroups:
+            text += "; a run is one process (no cgroups here to bound several together)"
         return text + (". not available here: " + "; ".join(missing) if missing else "")
 
 
@@ -127,6 +150,21 @@ def probe_isolation(launcher_python: str) -> Isolation:
         log.warning("could not probe the runner's sandbox: %s", error)
         namespaces = False
     return Isolation(namespaces=namespaces, own_uid=os.geteuid() == 0)
+
+
+def run_groups() -> cgroups.RunGroups | None:
+    """Where runs' cgroups can be made (as root, on a host that has them)."""
+    return cgroups.discover() if os.geteuid() == 0 else None
+
+
+def host_isolation() -> Isolation:
+    """Every layer this host allows a run, found out for real (the start-up log says it)."""
+    groups = run_groups()
+    return Isolation(
+        namespaces=probe_isolation(sys.executable).namespaces,
+        own_uid=os.geteuid() == 0 and choose_interpreter()[1],
+        cgroups=groups.describe() if groups else None,
+    )
 
 
 class _Capture:
@@ -186,18 +224,26 @@ async def _exit_status(process: asyncio.subprocess.Process) -> int:
 
 
 class LocalExecutor:
-    def __init__(self, max_concurrent: int | None = None, namespaces: bool = True) -> None:
-        """``namespaces=False`` runs without them even where the host has them."""
+    def __init__(
+        self, max_concurrent: int | None = None, namespaces: bool = True, cgroups: bool = True
+    ) -> None:
+        """``namespaces=False`` / ``cgroups=False`` run without them even where the host has
+        them (as on a host that has none)."""
         # More runs at once than CPUs only makes each slower and more likely to time out.
         cpus = os.cpu_count() or 2
         self.capacity = min(max_concurrent or cpus, cpus)
         self._slots = asyncio.Semaphore(self.capacity)
-        self._python, drop_privileges = choose_interpreter()
-        self._runtime = Runtime("python", _version_of(self._python), ("py", "python3"))
-        self.isolation = probe_isolation(sys.executable)
+        python, drop_privileges = choose_interpreter()
+        # The real file: a virtual environment's link would point outside the run's root.
+        self._python = os.path.realpath(python)
+        version, self._system = _describe(self._python)
+        self._runtime = Runtime("python", version, ("py", "python3"))
+        probed = probe_isolation(sys.executable)
+        self._groups = run_groups() if cgroups else None
         self.isolation = Isolation(
-            namespaces=self.isolation.namespaces and namespaces,
-            own_uid=self.isolation.own_uid and drop_privileges,
+            namespaces=probed.namespaces and namespaces,
+            own_uid=probed.own_uid and drop_privileges,
+            cgroups=self._groups.describe() if self._groups else None,
         )
         self._uids = UidPool() if self.isolation.own_uid else None
         # Code waits here for the launcher, readable by the server's user alone.
@@ -227,25 +273,36 @@ class LocalExecutor:
 
     async def _run(self, code: str, stdin: str, limits: Limits, uid: int | None) -> Stage:
         handle, code_path = tempfile.mkstemp(dir=self._inbox, suffix=".py")
+        group = self._groups.create(limits.memory_bytes, limits.processes) if self._groups else None
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as file:
                 file.write(code)
-            return await self._spawn(self._config(code_path, limits, uid), stdin, limits)
+            config = self._config(code_path, limits, uid, group)
+            stage = await self._spawn(config, stdin, limits)
+            return _over_memory(stage) if group and group.out_of_memory() else stage
         finally:
+            if group is not None:
+                group.remove()
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(code_path)
 
-    def _config(self, code_path: str, limits: Limits, uid: int | None) -> str:
+    def _config(
+        self, code_path: str, limits: Limits, uid: int | None, group: cgroups.RunGroup | None
+    ) -> str:
         return json.dumps(
             {
                 "code_path": code_path,
                 "python": self._python,
+                "system": self._system,
                 "uid": uid,
                 "namespaces": self.isolation.namespaces,
+                "cgroups": group.procs_files if group else [],
                 "cpu_seconds": max(1, -(-limits.cpu_ms // 1000)),
                 "memory_bytes": limits.memory_bytes,
                 "file_bytes": limits.file_bytes,
-                "processes": limits.processes,
+                # Without a cgroup, limits hold per process: one process keeps the whole run
+                # within its memory limit.
+                "processes": limits.processes if group else 1,
                 "tmpfs_bytes": max(limits.file_bytes * 4, 4 * 1024 * 1024),
             }
         )
@@ -291,6 +348,17 @@ class LocalExecutor:
             process.stdin.write(stdin.encode())
             await process.stdin.drain()
             process.stdin.close()
+
+
+MEMORY_EXCEEDED = "Memory limit exceeded (the run's processes together)"
+
+
+def _over_memory(stage: Stage) -> Stage:
+    """The kernel killed a process of the run for its group's memory limit: whatever the
+    program printed, the run failed for its memory."""
+    return Stage(
+        stage.stdout, stage.stderr, None, "SIGKILL", "SG", MEMORY_EXCEEDED, stage.wall_time_ms
+    )
 
 
 def _stage(returncode: int, out: _Capture, err: _Capture, timed_out: bool, elapsed: int) -> Stage:

@@ -6,12 +6,15 @@ In order:
 
 1. every inherited descriptor but stdin, stdout and stderr is closed (uvloop's subprocess
    launch passes the server's on, its listening socket and database connections included);
-2. the code is read from a file only root can read, and that file is removed;
-3. where the host allows, new namespaces: mount (private ``/proc``, ``/tmp``, ``/var/tmp``,
-   ``/dev/shm``, ``/run``), PID (the run sees only its own processes, and all of them die with
-   the run), network (no interfaces: no server port, no database) and IPC; a user namespace when
-   not started as root;
-4. the program runs as the run's own uid (when root), with resource limits, in a working folder
+2. the launcher joins the run's cgroups (when the server made them), so the run's processes
+   together stay within its memory and process limits;
+3. the code is read from a file only root can read, and that file is removed;
+4. where the host allows, new namespaces: mount (a read-only root of its own holding only the
+   interpreter's folders, ``/dev/null``, ``/dev/zero``, ``/dev/urandom``, a private ``/proc``
+   and an empty ``/tmp``), PID (the run sees only its own processes, and all of them die with
+   the run), network (no interfaces: no server port, no database) and IPC; a user namespace
+   when not started as root;
+5. the program runs as the run's own uid (when root), with resource limits, in a working folder
    that only it can read, with an empty environment.
 
 The launcher reports how the program ended by ending the same way (exit code or signal), so the
@@ -38,10 +41,12 @@ CLONE_NEWIPC = 0x08000000
 CLONE_NEWUSER = 0x10000000
 CLONE_NEWPID = 0x20000000
 CLONE_NEWNET = 0x40000000
-MS_NOSUID, MS_NODEV, MS_NOEXEC = 2, 4, 8
-MS_REC, MS_PRIVATE = 0x4000, 1 << 18
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
+MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 0x4000, 1 << 18
+MNT_DETACH = 2
+SYS_PIVOT_ROOT = 155
 PR_SET_PDEATHSIG = 1
-PRIVATE_MOUNTS = ("/tmp", "/var/tmp", "/dev/shm", "/run")
+DEVICES = ("null", "zero", "urandom", "random")
 WORKDIR = "/tmp/run"
 
 _libc = ctypes.CDLL(None, use_errno=True)
@@ -60,6 +65,14 @@ def close_inherited() -> None:
         if fd > 2:
             with contextlib.suppress(OSError):  # the listing's own descriptor, closed by now
                 os.close(fd)
+
+
+def join_groups(procs_files: list[str]) -> None:
+    """Into the run's cgroups, before anything else: every process the run makes is counted
+    together against its memory and process limits."""
+    for path in procs_files:
+        with open(path, "w") as handle:
+            handle.write(str(os.getpid()))
 
 
 def unshare(flags: int) -> None:
@@ -101,15 +114,68 @@ def enter_namespaces(as_root: bool) -> None:
         map_own_user()
 
 
-def private_filesystems(tmpfs_bytes: int) -> None:
-    """In the new mount namespace (we are its PID 1): our own /proc and empty scratch spaces."""
+def private_filesystems(tmpfs_bytes: int, system: list[str]) -> None:
+    """In the new mount namespace (we are its PID 1): a root of our own, read-only, that holds
+    only what a program needs to run (``system``: the interpreter's folders), ``/dev``'s
+    harmless devices, our own ``/proc`` and an empty ``/tmp``. The host's ``/etc``, home
+    folders, project checkout and sockets are not there to be read."""
     mount("none", "/", None, MS_REC | MS_PRIVATE, None)
-    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, None)
-    for target in PRIVATE_MOUNTS:
-        if os.path.isdir(target):
-            mode = "0755" if target == "/run" else "1777"
-            options = f"size={tmpfs_bytes},mode={mode}"
-            mount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV, options)
+    mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, f"size={tmpfs_bytes},mode=0755")
+    root = "/tmp/root"
+    os.mkdir(root)
+    mount("tmpfs", root, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=0755")
+    for path in _system_paths(system):
+        _bind_read_only(path, root + path)
+    _devices(root)
+    os.mkdir(root + "/proc")
+    mount("proc", root + "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, None)
+    os.mkdir(root + "/tmp")
+    mount("tmpfs", root + "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, f"size={tmpfs_bytes},mode=1777")
+    _enter_root(root)
+
+
+def _system_paths(system: list[str]) -> list[str]:
+    """The folders to show, outermost first, without one that another already holds."""
+    paths: list[str] = []
+    for path in sorted({os.path.realpath(p) for p in system if os.path.isdir(p)}):
+        if not any(path == kept or path.startswith(kept + "/") for kept in paths):
+            paths.append(path)
+    return paths
+
+
+def _bind_read_only(source: str, target: str) -> None:
+    os.makedirs(target, exist_ok=True)
+    mount(source, target, None, MS_BIND | MS_REC, None)
+    # Flags the mount already has must be kept (a user namespace cannot drop them).
+    kept = os.statvfs(source).f_flag & (MS_NOSUID | MS_NODEV | MS_NOEXEC)
+    mount("none", target, None, MS_BIND | MS_REMOUNT | MS_RDONLY | kept, None)
+
+
+def _devices(root: str) -> None:
+    os.mkdir(root + "/dev")
+    for name in DEVICES:
+        target = f"{root}/dev/{name}"
+        open(target, "w").close()
+        mount(f"/dev/{name}", target, None, MS_BIND, None)
+    for name, where in (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0")):
+        os.symlink(where, f"{root}/dev/{name}")
+    os.symlink("/proc/self/fd/1", f"{root}/dev/stdout")
+    os.symlink("/proc/self/fd/2", f"{root}/dev/stderr")
+    # The host's merged-/usr links (/bin -> usr/bin, /lib64 -> usr/lib64), as they are.
+    for name in ("bin", "sbin", "lib", "lib32", "lib64", "libx32"):
+        if os.path.islink("/" + name) and not os.path.exists(f"{root}/{name}"):
+            os.symlink(os.readlink("/" + name), f"{root}/{name}")
+
+
+def _enter_root(root: str) -> None:
+    """pivot_root into ``root``, drop the host's tree, and make the new root read-only."""
+    old = root + "/.host"
+    os.mkdir(old)
+    _check(_libc.syscall(SYS_PIVOT_ROOT, root.encode(), old.encode()), "pivot_root")
+    os.chdir("/")
+    _check(_libc.umount2(b"/.host", MNT_DETACH), "umount the host's root")
+    os.rmdir("/.host")
+    mount("none", "/", None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, None)
 
 
 def write_program(code: bytes, uid: int | None) -> str:
@@ -125,8 +191,9 @@ def write_program(code: bytes, uid: int | None) -> str:
 
 # --- the system-call filter ----------------------------------------------------------------------
 # A seccomp filter, written as classic BPF: the program may not create namespaces (a user
-# namespace would let it mount a tmpfs beyond its memory limit), mount, trace, or keep data in
-# the kernel's keyrings (they outlive a run, and uids are reused). x86-64 only; elsewhere the
+# namespace would let it mount a tmpfs beyond its memory limit), mount, trace, keep data in
+# the kernel's keyrings or System V IPC (they outlive a run, and uids are reused), reach other
+# processes (pidfd, process_vm, kcmp) or use io_uring. x86-64 only; elsewhere the
 # other layers stand alone.
 AUDIT_ARCH_X86_64 = 0xC000003E
 SECCOMP_RET_KILL_PROCESS, SECCOMP_RET_ERRNO, SECCOMP_RET_ALLOW = 0x80000000, 0x00050000, 0x7FFF0000
@@ -134,18 +201,71 @@ PR_SET_NO_NEW_PRIVS, PR_SET_SECCOMP, SECCOMP_MODE_FILTER = 38, 22, 2
 EPERM, ENOSYS = 1, 38
 SYS_CLONE, SYS_CLONE3 = 56, 435
 DENIED = {
+    # System V IPC: queues, shared memory and semaphores outlive the run and escape its limits.
+    29: "shmget",
+    30: "shmat",
+    31: "shmctl",
+    64: "semget",
+    65: "semop",
+    66: "semctl",
+    67: "shmdt",
+    68: "msgget",
+    69: "msgsnd",
+    70: "msgrcv",
+    71: "msgctl",
     101: "ptrace",
+    103: "syslog",
+    135: "personality",
     155: "pivot_root",
+    161: "chroot",
+    163: "acct",
     165: "mount",
     166: "umount2",
+    167: "swapon",
+    168: "swapoff",
+    169: "reboot",
+    175: "init_module",
+    176: "delete_module",
+    220: "semtimedop",
+    240: "mq_open",
+    241: "mq_unlink",
+    242: "mq_timedsend",
+    243: "mq_timedreceive",
+    244: "mq_notify",
+    245: "mq_getsetattr",
+    246: "kexec_load",
     248: "add_key",
     249: "request_key",
     250: "keyctl",
     272: "unshare",
+    278: "vmsplice",
     298: "perf_event_open",
+    303: "name_to_handle_at",
+    304: "open_by_handle_at",
     308: "setns",
+    310: "process_vm_readv",
+    311: "process_vm_writev",
+    312: "kcmp",
+    313: "finit_module",
+    320: "kexec_file_load",
     321: "bpf",
     323: "userfaultfd",
+    # io_uring: a large kernel surface that sandboxes close, and a way around this filter.
+    424: "pidfd_send_signal",
+    425: "io_uring_setup",
+    426: "io_uring_enter",
+    427: "io_uring_register",
+    428: "open_tree",
+    429: "move_mount",
+    430: "fsopen",
+    431: "fsconfig",
+    432: "fsmount",
+    433: "fspick",
+    434: "pidfd_open",
+    438: "pidfd_getfd",
+    440: "process_madvise",
+    442: "mount_setattr",
+    447: "memfd_secret",
 }
 NAMESPACE_FLAGS = (
     CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET
@@ -232,7 +352,7 @@ def report(status: int, channel: int) -> None:
 def run_as_init(config: dict, code: bytes, channel: int) -> None:
     """PID 1 of the run's namespace. When it ends, the kernel kills what else is left."""
     _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    private_filesystems(config["tmpfs_bytes"])
+    private_filesystems(config["tmpfs_bytes"], config["system"])
     main = write_program(code, config.get("uid"))
     report(wait_for(start_program(config, main)), channel)
     os._exit(0)
@@ -310,8 +430,8 @@ def probe() -> dict:
             enter_namespaces(as_root)
             inner = os.fork()
             if inner == 0:
-                private_filesystems(1024 * 1024)
-                os._exit(0)
+                private_filesystems(1024 * 1024, ["/usr"])
+                os._exit(0 if not os.path.exists("/etc") else 1)
             _, status = os.waitpid(inner, 0)
             os.write(writer, b"1" if status == 0 else b"0")
         except OSError:
@@ -329,6 +449,7 @@ def main() -> None:
         print(json.dumps(probe()))
         return
     config = json.loads(sys.argv[1])
+    join_groups(config.get("cgroups") or [])
     with open(config["code_path"], "rb") as handle:
         code = handle.read()
     os.unlink(config["code_path"])
