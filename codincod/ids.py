@@ -32,6 +32,17 @@ def is_valid_id(value: object) -> bool:
     return isinstance(value, str) and _ID_PATTERN.fullmatch(value.lower()) is not None
 
 
+# No row has this id: new ids start with the time they were made, and Mongo's did too.
+NEVER_AN_ID = "0" * 24
+
+
+def key(value: str) -> str:
+    """The id to look ``value`` up by: itself in lowercase, or, when it cannot be an id at all
+    (too long, a space, a newline, non-ASCII), an id that no row has, so that the lookup
+    answers exactly as for an unknown id."""
+    return value.lower() if is_valid_id(value) else NEVER_AN_ID
+
+
 def _reseed_after_fork() -> None:
     global _process_random
     _process_random = os.urandom(5)

@@ -10,6 +10,7 @@ import time
 from sanic import Request, Sanic
 from sanic.response import BaseHTTPResponse
 
+from codincod import ids
 from codincod.bus import bus
 from codincod.errors import Forbidden, InvalidInput, RateLimited
 from server.http import client_address, settings_of
@@ -65,6 +66,16 @@ def _check_origin(request: Request) -> None:
         raise Forbidden(f"Origin {origin[:100]} may not open sockets here", title="Forbidden")
 
 
+def _screen_path_ids(request: Request) -> None:
+    """Every ``*_id`` in a path goes through one check before any handler sees it: one that
+    cannot be an id becomes an id no row has, so each route answers its own "not found"
+    (404), the same as for an unknown id, and no raw segment reaches the database."""
+    params = request.match_info
+    for name, value in params.items():
+        if name.endswith("_id") and isinstance(value, str):
+            params[name] = ids.key(value)
+
+
 async def on_request(request: Request) -> None:
     incoming = request.headers.get("x-request-id", "")
     request.ctx.request_id = incoming if _REQUEST_ID.fullmatch(incoming) else os.urandom(8).hex()
@@ -72,6 +83,7 @@ async def on_request(request: Request) -> None:
     request.ctx.client, request.ctx.client_known = client_address(request)
     if request.method == "OPTIONS":
         return
+    _screen_path_ids(request)
     _refuse_nul_in_url(request)
     _check_origin(request)
     settings = settings_of(request)
