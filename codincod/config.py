@@ -155,8 +155,15 @@ class Settings(BaseSettings):
         default=30,
         ge=1,
         le=600,
-        description="Time a request's headers and body may take to arrive, from their first "
-        "byte (a client that trickles them is cut off).",
+        description="Time a connection may take to send a request's headers and body, from "
+        "the moment it is accepted (an idle or trickling client is cut off).",
+    )
+    response_timeout_seconds: int = Field(
+        default=60,
+        ge=1,
+        le=600,
+        description="Longest a request may take to be answered; past it the client gets 503 "
+        "with Retry-After.",
     )
     trusted_proxies: Annotated[list[str], NoDecode] = Field(
         default_factory=lambda: ["127.0.0.1/32", "::1/128"],

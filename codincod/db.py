@@ -149,6 +149,14 @@ async def ping() -> None:
     await connection().execute_query("SELECT 1")
 
 
+async def forget_pooled_connections() -> None:
+    """After a dropped connection: every pooled connection is replaced before its next use
+    (PostgreSQL restarted or killed them all, and the pool may not have noticed yet)."""
+    pool = getattr(connection(), "_pool", None)
+    if pool is not None:
+        await pool.expire_connections()
+
+
 async def lock_name(transaction: Any, name: str) -> None:
     """Serialise the transactions that name the same thing (e.g. a new username), until the
     transaction ends. SQLite already runs one write transaction at a time."""

@@ -15,7 +15,7 @@ from codincod.errors import DomainError
 from codincod.execution import languages
 from codincod.execution.choice import executor_for, run_limits
 from codincod.puzzles.readcache import public_reads
-from server import errors, middleware, openapi
+from server import errors, middleware, openapi, resilience
 from server.logs import flush_buffered_logs, logging_config
 from server.realtime import timers
 from server.realtime.hub import hub
@@ -57,6 +57,7 @@ BLUEPRINTS = (
 def _configure(app: Sanic, settings: Settings) -> None:
     app.config.REQUEST_MAX_SIZE = settings.max_body_bytes
     app.config.REQUEST_TIMEOUT = settings.request_timeout_seconds
+    app.config.RESPONSE_TIMEOUT = settings.response_timeout_seconds
     app.config.FALLBACK_ERROR_FORMAT = "json"
     app.config.CORS_ORIGINS = settings.frontend_url
     app.config.CORS_SUPPORTS_CREDENTIALS = True
@@ -130,5 +131,6 @@ def create_app(settings: Settings, name: str = "codincod") -> Sanic:
     app.error_handler.add(Exception, errors.handle)
     for blueprint in BLUEPRINTS:
         app.blueprint(blueprint)
+    resilience.retry_dropped_connections(app)
     app.extend()
     return app

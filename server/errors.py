@@ -10,6 +10,7 @@ from typing import Any
 
 from asyncpg import CannotConnectNowError, ConnectionDoesNotExistError, PostgresConnectionError
 from asyncpg import InterfaceError as PgInterfaceError
+from asyncpg.exceptions import InternalClientError
 from sanic import Request
 from sanic.exceptions import SanicException
 from sanic.response import HTTPResponse
@@ -51,6 +52,8 @@ def _sanic_error(request: Request, error: SanicException) -> HTTPResponse:
         limit = request.app.config.REQUEST_MAX_SIZE
         message = f"Request body is larger than the limit of {limit} bytes"
         return reply({"message": message, "error": "Payload Too Large", "statusCode": 413}, 413)
+    if status == 503:  # the response deadline: busy, not broken
+        return _unavailable(request, "The server is busy; try again shortly", error)
     if status >= 500:
         return _internal(request, error)
     message = str(error) or "Bad request"
@@ -85,10 +88,13 @@ _CONNECTION_FAILURES = (
     CannotConnectNowError,
     ConnectionDoesNotExistError,
     PgInterfaceError,
+    # A pooled connection that PostgreSQL dropped while asyncpg still thought it busy:
+    # "cannot switch to state 12; another operation is in progress".
+    InternalClientError,
 )
 
 
-def _is_connection_failure(error: BaseException) -> bool:
+def is_connection_failure(error: BaseException) -> bool:
     seen: BaseException | None = error
     for _ in range(5):  # the driver's error may be wrapped by the ORM's
         if seen is None:
@@ -109,18 +115,16 @@ def handle(request: Request, error: Exception) -> HTTPResponse:
         return _sanic_error(request, error)
     if isinstance(error, IntegrityError):
         return reply({"error": "Conflict", "message": "This conflicts with existing data"}, 409)
-    if _is_connection_failure(error):
-        request_id = getattr(request.ctx, "request_id", "-")
-        log.warning(
-            "database unavailable during %s %s [rid=%s]: %r",
-            request.method,
-            request.path,
-            request_id,
-            error,
-        )
-        body = {
-            "error": "Service Unavailable",
-            "message": "The database cannot be reached; try again shortly",
-        }
-        return reply(body, 503)
+    if is_connection_failure(error):
+        return _unavailable(request, "The database cannot be reached; try again shortly", error)
     return _internal(request, error)
+
+
+RETRY_AFTER_SECONDS = 5
+
+
+def _unavailable(request: Request, message: str, error: BaseException) -> HTTPResponse:
+    request_id = getattr(request.ctx, "request_id", "-")
+    log.warning("503 for %s %s [rid=%s]: %r", request.method, request.path, request_id, error)
+    body = {"error": "Service Unavailable", "message": message, "statusCode": 503}
+    return reply(body, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)})

@@ -4,13 +4,17 @@ ends and hidden code, and the smaller holes. Each test reruns an attack as it wa
 
 from __future__ import annotations
 
+import asyncio
 import re
 from urllib.parse import quote
 
+import asyncpg
+import httpx
 import pytest
 
-from tests.actors import bearer, moderator
-from tests.support import ServerProcess, client, fresh_address
+from tests.actors import bearer, moderator, player
+from tests.conftest import DB_KIND, PG_ADMIN_URL
+from tests.support import ServerProcess, client, fresh_address, token_from
 
 pytestmark = pytest.mark.usefixtures("orm")
 
@@ -30,6 +34,20 @@ SAMPLE_BODY = {"reason": "A reason that is long enough", "status": "resolved", "
 def _concrete(template: str, value: str) -> str:
     """The path with every parameter set to ``value``, percent-encoded as a client sends it."""
     return re.sub(r"\{[^}]+\}", lambda _: quote(value, safe=""), template)
+
+
+def _elsewhere() -> dict[str, str]:
+    """A header that makes the request come from an address of its own (its own budget)."""
+    return {"X-Forwarded-For": fresh_address()}
+
+
+async def _login(http: httpx.AsyncClient, name: str, password: str = "a long password!!") -> str:
+    got = await http.post(
+        "/api/v1/login", json={"identifier": name, "password": password}, headers=_elsewhere()
+    )
+    assert got.status_code == 200, got.text
+    http.cookies.clear()
+    return token_from(got)
 
 
 def _normal(body: dict, value: str) -> str:
@@ -65,3 +83,80 @@ async def test_every_path_id_that_cannot_be_an_id_answers_like_an_unknown_one(
                         assert _normal(got.json(), value) == _normal(expected.json(), UNKNOWN)
                     checked += 1
     assert checked > 100
+
+
+# --- a dropped database connection, a deadline ------------------------------------------------
+
+
+async def _drop_server_connections(database_url: str) -> None:
+    name = database_url.rsplit("/", 1)[1].split("?", 1)[0]
+    admin = await asyncpg.connect(PG_ADMIN_URL)
+    try:
+        await admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = $1 AND pid <> pg_backend_pid()",
+            name,
+        )
+    finally:
+        await admin.close()
+
+
+@pytest.mark.skipif(DB_KIND != "postgres", reason="SQLite has no connection to drop")
+async def test_dropped_connections_give_no_500_and_no_logout_that_did_not_revoke(
+    server: ServerProcess, env: dict[str, str]
+) -> None:
+    """As the attack ran it: PostgreSQL kills every connection of the server while requests
+    are in flight, ten times; then logouts right after each kill."""
+    statuses: dict[int, int] = {}
+    async with client(server.url) as http:
+        token, _ = await player(http, "hard_drop")
+        stop = asyncio.Event()
+
+        async def read_forever() -> None:
+            while not stop.is_set():
+                for path in ("/api/v1/user/me", "/api/v1/puzzle"):
+                    got = await http.get(path, headers=bearer(token) | _elsewhere())
+                    statuses[got.status_code] = statuses.get(got.status_code, 0) + 1
+
+        readers = [asyncio.ensure_future(read_forever()) for _ in range(8)]
+        for _ in range(10):
+            await asyncio.sleep(0.2)
+            await _drop_server_connections(env["CODINCOD_DATABASE_URL"])
+        stop.set()
+        await asyncio.gather(*readers)
+        outcomes = []
+        for _ in range(6):
+            session = await _login(http, "hard_drop")
+            await _drop_server_connections(env["CODINCOD_DATABASE_URL"])
+            out = await http.post("/api/v1/logout", headers=bearer(session) | _elsewhere())
+            me = await http.get("/api/v1/user/me", headers=bearer(session) | _elsewhere())
+            outcomes.append((out.status_code, me.status_code))
+    assert not [status for status in statuses if status >= 500 and status != 503], statuses
+    assert statuses.get(200, 0) > 100
+    # Reads are run again on a fresh connection: a 503 only if that one dropped too.
+    assert statuses.get(503, 0) <= 2, statuses
+    # A logout either revoked (200, then 401) or said it could not (503): never 200 and alive.
+    assert all(outcome in ((200, 401), (503, 200)) for outcome in outcomes), outcomes
+    assert outcomes.count((200, 401)) >= 5, outcomes  # logout is idempotent: run again
+    print(f"dropped connections: {statuses}; logouts {outcomes}")
+
+
+async def test_a_request_past_its_deadline_gets_503_with_retry_after(
+    env: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    extra = {"CODINCOD_RESPONSE_TIMEOUT_SECONDS": "1", "CODINCOD_RUN_TIMEOUT_MS": "3000"}
+    slow = ServerProcess({**env, **extra}, tmp_path_factory.mktemp("logs") / "deadline.log")
+    slow.start()
+    try:
+        async with client(slow.url) as http:
+            token, _ = await player(http, "hard_deadline")
+            body = {"code": "import time\ntime.sleep(2.5)", "language": "python"}
+            got = await http.post(
+                "/api/v1/execute",
+                json={**body, "testInput": "", "testOutput": ""},
+                headers=bearer(token),
+            )
+    finally:
+        slow.stop()
+    assert got.status_code == 503, got.text
+    assert got.headers["retry-after"].isdigit() and got.json()["message"]

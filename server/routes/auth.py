@@ -42,7 +42,7 @@ async def login(request: Request) -> HTTPResponse:
     )
 
 
-@bp.post("/logout")
+@bp.post("/logout", ctx_idempotent=True)
 @described({200: shapes.Message}, auth="optional")
 async def logout(request: Request) -> HTTPResponse:
     """End the session: the token is refused from now on and the cookie is cleared."""
