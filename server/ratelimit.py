@@ -29,7 +29,10 @@ def register_unaddressed(settings: Settings) -> Limit:
 
 
 LOGIN = Limit("login", 5, 60)
+# Per account, across addresses: what everyone without the account's device proof shares.
 LOGIN_PER_ACCOUNT = Limit("login-account", 10, 60)
+# Per device that proved a successful login to the account before (see server.logins).
+LOGIN_PER_DEVICE = Limit("login-device", 10, 60)
 VOTE = Limit("vote", 20, 60)
 EXECUTE = Limit("execute", 30, 60)
 SUBMIT = Limit("submission", 10, 60)

@@ -5,6 +5,7 @@ ends and hidden code, and the smaller holes. Each test reruns an attack as it wa
 from __future__ import annotations
 
 import asyncio
+import base64
 import re
 from urllib.parse import quote
 
@@ -12,6 +13,8 @@ import asyncpg
 import httpx
 import pytest
 
+from codincod.accounts.models import UserBan
+from codincod.timeutil import utcnow
 from tests.actors import bearer, moderator, player
 from tests.conftest import DB_KIND, PG_ADMIN_URL
 from tests.support import ServerProcess, client, fresh_address, token_from
@@ -160,3 +163,153 @@ async def test_a_request_past_its_deadline_gets_503_with_retry_after(
         slow.stop()
     assert got.status_code == 503, got.text
     assert got.headers["retry-after"].isdigit() and got.json()["message"]
+
+
+# --- appeals by banned users -------------------------------------------------------------------
+
+REASON = "Breaking the rules of the site"
+APPEAL = "I was hacked, it will not happen again"
+
+
+def _basic(identifier: str, password: str) -> dict[str, str]:
+    raw = base64.b64encode(f"{identifier}:{password}".encode()).decode()
+    return {"Authorization": f"Basic {raw}", **_elsewhere()}
+
+
+async def _ban(http, mod: str, user_id: str, kind: str = "permanent", **extra) -> httpx.Response:
+    body = {"reason": REASON, **extra}
+    return await http.post(
+        f"/api/v1/moderation/user/{user_id}/ban/{kind}", json=body, headers=bearer(mod)
+    )
+
+
+async def test_a_banned_user_without_a_session_appeals_and_follows_it(
+    server: ServerProcess,
+) -> None:
+    async with client(server.url) as http:
+        mod, _ = await moderator(http, "hard_apl_mod")
+        token, user = await player(http, "hard_apl_user")
+        await http.post("/api/v1/logout", headers=bearer(token))
+        assert (await _ban(http, mod, user)).status_code == 200
+        refused = await http.post(
+            "/api/v1/login",
+            json={"identifier": "hard_apl_user", "password": "a long password!!"},
+            headers=_elsewhere(),
+        )
+        assert refused.status_code == 403 and "appeal" in refused.json()["message"].lower()
+        assert refused.json()["banDetails"]["type"] == "permanent"
+
+        wrong = await http.post(
+            "/api/v1/appeal",
+            json={"identifier": "hard_apl_user", "password": "not the password", "reason": APPEAL},
+            headers=_elsewhere(),
+        )
+        assert wrong.status_code == 401, wrong.text
+        assert (await http.get("/api/v1/appeal/mine", headers=_elsewhere())).status_code == 401
+        filed = await http.post(
+            "/api/v1/appeal",
+            json={"identifier": "HARD_APL_USER", "password": "a long password!!", "reason": APPEAL},
+            headers=_elsewhere(),
+        )
+        assert filed.status_code == 201, filed.text
+        assert filed.json()["status"] == "pending" and filed.json()["user"] == user
+        by_email = _basic("hard_apl_user@example.com", "a long password!!")
+        mine = await http.get("/api/v1/appeal/mine", headers=by_email)
+        assert mine.status_code == 200 and mine.json()["_id"] == filed.json()["_id"]
+        bad = await http.get("/api/v1/appeal/mine", headers=_basic("hard_apl_user", "nope nope"))
+        assert bad.status_code == 401
+        garbage = {"Authorization": "Basic !!!not-base64", **_elsewhere()}
+        assert (await http.get("/api/v1/appeal/mine", headers=garbage)).status_code == 401
+
+
+async def _queue_ids(http, mod: str) -> set[str]:
+    queue = await http.get(
+        "/api/v1/moderation/review?type=ban_appeal&limit=100", headers=bearer(mod)
+    )
+    return {item["id"] for item in queue.json()["data"]}
+
+
+@pytest.mark.parametrize("ending", ["unban", "new ban", "expiry"])
+async def test_an_appeal_leaves_the_queue_when_its_ban_ends(
+    server: ServerProcess, ending: str
+) -> None:
+    async with client(server.url) as http:
+        mod, _ = await moderator(http, f"hard_end_mod_{ending[:3]}")
+        name = f"hard_end_{ending[:3]}"
+        token, user = await player(http, name)
+        await _ban(http, mod, user, "temporary", duration=1)
+        filed = await http.post("/api/v1/appeal", json={"reason": APPEAL}, headers=bearer(token))
+        assert filed.status_code == 201, filed.text
+        assert filed.json()["_id"] in await _queue_ids(http, mod)
+        if ending == "unban":
+            ended = await http.post(
+                f"/api/v1/moderation/user/{user}/unban",
+                json={"reason": REASON},
+                headers=bearer(mod),
+            )
+            assert ended.status_code == 200
+        elif ending == "new ban":
+            assert (await _ban(http, mod, user, "permanent")).status_code == 200
+        else:
+            await UserBan.filter(user_id=user, is_active=True).update(end_date=utcnow())
+        assert filed.json()["_id"] not in await _queue_ids(http, mod)
+        if ending != "expiry":  # the sweeper closes an expired one within its minute
+            mine = await http.get("/api/v1/appeal/mine", headers=_basic(name, "a long password!!"))
+            assert mine.json()["status"] == "closed", mine.text
+
+
+# --- no lock-outs ------------------------------------------------------------------------------
+
+
+async def test_others_failing_against_an_account_do_not_lock_its_owner_out(
+    server: ServerProcess,
+) -> None:
+    async with client(server.url) as http:
+        await player(http, "hard_lock_owner")
+        device = await http.post(
+            "/api/v1/login",
+            json={"identifier": "hard_lock_owner", "password": "a long password!!"},
+            headers=_elsewhere(),
+        )
+        assert device.status_code == 200
+        proof = device.cookies.get("codincod_device")
+        assert proof and device.headers.get_list("set-cookie")[0].startswith("token=")
+        http.cookies.clear()
+        # The attack: wrong passwords for the account from many addresses, for a while.
+        refused = 0
+        for attempt in range(30):
+            got = await http.post(
+                "/api/v1/login",
+                json={"identifier": "hard_lock_owner", "password": f"guess {attempt}"},
+                headers=_elsewhere(),
+            )
+            refused += got.status_code == 429
+        assert refused >= 15  # guessing stays slow across addresses
+        stranger = await http.post(
+            "/api/v1/login",
+            json={"identifier": "hard_lock_owner", "password": "a long password!!"},
+            headers=_elsewhere(),
+        )
+        assert stranger.status_code == 429  # a new device waits like the attacker
+        owner = await http.post(
+            "/api/v1/login",
+            json={"identifier": "hard_lock_owner", "password": "a long password!!"},
+            headers={"Cookie": f"codincod_device={proof}", **_elsewhere()},
+        )
+        assert owner.status_code == 200, owner.text
+        http.cookies.clear()
+        # The frontend's server (loopback, no forwarded address) has its own budget.
+        frontend = await http.post(
+            "/api/v1/login",
+            json={"identifier": "hard_lock_owner", "password": "a long password!!"},
+            headers={"X-Forwarded-For": ""},
+        )
+        assert frontend.status_code == 200, frontend.text
+        http.cookies.clear()
+        tampered = proof[:-1] + ("0" if proof[-1] != "0" else "1")
+        forged = await http.post(
+            "/api/v1/login",
+            json={"identifier": "hard_lock_owner", "password": "a long password!!"},
+            headers={"Cookie": f"codincod_device={tampered}", **_elsewhere()},
+        )
+        assert forged.status_code == 429

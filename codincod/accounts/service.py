@@ -73,8 +73,14 @@ async def find_user(username: str) -> User | None:
     return variants[0] if len(variants) == 1 else None
 
 
-async def login(data: Credentials, settings: Settings) -> User:
-    """The user whose credentials these are; banned users are told so and not let in."""
+APPEAL_HINT = (
+    " You may appeal: POST /api/v1/appeal with your identifier (username or email), password"
+    " and reason; GET /api/v1/appeal/mine (HTTP Basic) tells where it stands."
+)
+
+
+async def check_credentials(data: Credentials) -> User:
+    """The user whose username (or email) and password these are, banned or not."""
     identifier = data.identifier.strip()
     if "@" in identifier:
         user = await User.get_or_none(email=identifier.lower())
@@ -83,7 +89,22 @@ async def login(data: Credentials, settings: Settings) -> User:
     valid = await passwords.check_password(data.password, user.password_hash if user else None)
     if user is None or not valid:
         raise Unauthenticated(INVALID_CREDENTIALS)
-    await _raise_if_banned(user.id)
+    return user
+
+
+def actor_of(user: User) -> Actor:
+    admin = user.is_admin and user.role == "moderator"
+    return Actor(id=user.id, username=user.username, role=user.role, is_admin=admin)
+
+
+async def login(data: Credentials, settings: Settings) -> User:
+    """The user whose credentials these are; banned users are told so, and how to appeal,
+    and not let in."""
+    user = await check_credentials(data)
+    try:
+        await _raise_if_banned(user.id)
+    except Banned as banned:
+        raise Banned(banned.message + APPEAL_HINT, title=banned.title, ban=banned.ban) from None
     if passwords.needs_rehash(user.password_hash, settings.bcrypt_rounds):
         user.password_hash = await passwords.hash_password(data.password, settings.bcrypt_rounds)
         await user.save(update_fields=["password_hash"])

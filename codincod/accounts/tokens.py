@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
+import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -91,3 +93,32 @@ def _verify(token: str, secret: str) -> Claims:
         token_id=token_id(token, payload),
         expires_at=datetime.fromtimestamp(int(expires), tz=utcnow().tzinfo),
     )
+
+
+# --- device proofs --------------------------------------------------------------------------------
+# A device that logged in to an account successfully gets a proof of it (a cookie): later
+# logins to that account from that device skip the budget that everyone else trying the
+# account shares, so failures by others cannot lock its owner out (OWASP's "device cookies").
+# Stateless: a random nonce and an HMAC over the account and the nonce.
+
+DEVICE_NONCE_BYTES = 12
+
+
+def _device_mac(account: str, nonce: str, secret: str) -> str:
+    message = f"device:{account.lower()}:{nonce}".encode()
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()[:32]
+
+
+def issue_device_proof(account: str, secret: str) -> str:
+    nonce = secrets.token_hex(DEVICE_NONCE_BYTES)
+    return f"{nonce}.{_device_mac(account, nonce, secret)}"
+
+
+def device_nonce(proof: str | None, account: str, secret: str) -> str | None:
+    """The device's nonce when ``proof`` was issued to this device for ``account``."""
+    if not proof or len(proof) > 128:
+        return None
+    nonce, _, mac = proof.partition(".")
+    if len(nonce) != DEVICE_NONCE_BYTES * 2 or not mac:
+        return None
+    return nonce if hmac.compare_digest(mac, _device_mac(account, nonce, secret)) else None

@@ -17,9 +17,19 @@ from codincod.moderation.models import BanAppeal
 from codincod.timeutil import utcnow
 from codincod.validation import Schema
 
+AppealReason = Annotated[str, Field(min_length=10, max_length=1000)]
+
 
 class AppealCreate(Schema):
-    reason: Annotated[str, Field(min_length=10, max_length=1000)]
+    reason: AppealReason
+
+
+class AppealWithCredentials(Schema):
+    """An appeal from a banned user without a session (a ban refuses them one)."""
+
+    identifier: Annotated[str, Field(min_length=1, max_length=254)]
+    password: Annotated[str, Field(min_length=1, max_length=4096)]
+    reason: AppealReason
 
 
 class Decision(Schema):

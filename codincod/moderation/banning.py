@@ -8,8 +8,12 @@ from datetime import datetime, timedelta
 from typing import Annotated
 
 from pydantic import Field, model_validator
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F, Subquery
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
+from codincod import db
 from codincod.accounts.bans import ActiveBan
 from codincod.accounts.models import User, UserBan
 from codincod.accounts.schemas import ObjectId
@@ -17,6 +21,7 @@ from codincod.actors import Actor
 from codincod.bus import bus
 from codincod.errors import Conflict, Forbidden, NotFound
 from codincod.moderation import audit, feed
+from codincod.moderation.models import BanAppeal
 from codincod.timeutil import iso_z, utcnow
 from codincod.validation import Schema
 
@@ -68,35 +73,39 @@ async def _target(actor: Actor, user_id: str) -> User:
 async def ban(
     actor: Actor, user_id: str, reason: str, length: timedelta | None, **context: object
 ) -> UserBan:
-    """A permanent ban (``length`` None) or one that ends after ``length``."""
+    """A permanent ban (``length`` None) or one that ends after ``length``. Bans of one user
+    are made one at a time (a lock per user; a unique index holds one active ban per user
+    whatever happens), each ending the one before it."""
     user = await _target(actor, user_id)
     now = utcnow()
     end = None if length is None else now + length
-    async with in_transaction():
-        ended = await UserBan.filter(user_id=user.id, is_active=True).update(
-            is_active=False, updated_at=now
-        )
-        made = await UserBan.create(
-            user_id=user.id,
-            banned_by_id=actor.id,
-            ban_type="permanent" if end is None else "temporary",
-            reason=reason,
-            start_date=now,
-            end_date=end,
-        )
-        await User.filter(id=user.id).update(ban_count=user.ban_count + 1)
-        await audit.record(
-            actor,
-            "ban",
-            "user",
-            user.id,
-            reason,
-            ban=made.id,
-            banType=made.ban_type,
-            endDate=iso_z(end) if end else None,
-            replaced=ended,
-            **context,
-        )
+    try:
+        async with in_transaction() as connection:
+            await db.lock_name(connection, "ban:" + user.id)
+            ended = await end_bans(UserBan.filter(user_id=user.id, is_active=True), now)
+            made = await UserBan.create(
+                user_id=user.id,
+                banned_by_id=actor.id,
+                ban_type="permanent" if end is None else "temporary",
+                reason=reason,
+                start_date=now,
+                end_date=end,
+            )
+            await User.filter(id=user.id).update(ban_count=F("ban_count") + 1)
+            await audit.record(
+                actor,
+                "ban",
+                "user",
+                user.id,
+                reason,
+                ban=made.id,
+                banType=made.ban_type,
+                endDate=iso_z(end) if end else None,
+                replaced=ended,
+                **context,
+            )
+    except IntegrityError as error:  # another ban of this user got in first
+        raise Conflict("This user was banned at the same moment; see their ban history") from error
     await bus.publish(BANS, user.id)
     return made
 
@@ -105,10 +114,9 @@ async def unban(actor: Actor, user_id: str, reason: str) -> int:
     user = await User.get_or_none(id=user_id.lower())
     if user is None:
         raise NotFound("User couldn't be found", title="User not found")
-    async with in_transaction():
-        ended = await UserBan.filter(user_id=user.id, is_active=True).update(
-            is_active=False, updated_at=utcnow()
-        )
+    async with in_transaction() as connection:
+        await db.lock_name(connection, "ban:" + user.id)
+        ended = await end_bans(UserBan.filter(user_id=user.id, is_active=True), utcnow())
         if not ended:
             raise Conflict("This user is not banned", title="Not banned")
         await audit.record(actor, "unban", "user", user.id, reason, ended=ended)
@@ -140,8 +148,24 @@ async def message_for(user_id: str) -> str:
     return ActiveBan(ban.id, ban.ban_type, ban.reason, ban.end_date).message()
 
 
+async def end_bans(bans: QuerySet[UserBan], now: datetime) -> int:
+    """End these bans, and close the appeals still pending against them: an appeal leaves the
+    queue with its ban."""
+    ids = [ban_id for ban_id in await bans.values_list("id", flat=True)]
+    if not ids:
+        return 0
+    await BanAppeal.filter(ban_id__in=ids, status="pending").update(status="closed", updated_at=now)
+    return await UserBan.filter(id__in=ids, is_active=True).update(is_active=False, updated_at=now)
+
+
 async def end_expired(now: datetime | None = None) -> int:
-    """Temporary bans whose end has passed stop being active (sign-in ends them lazily too)."""
-    return await UserBan.filter(is_active=True, end_date__lte=now or utcnow()).update(
-        is_active=False, updated_at=utcnow()
-    )
+    """Temporary bans whose end has passed stop being active, with their pending appeals;
+    and appeals of bans that sign-in ended lazily (``accounts``) are closed too."""
+    now = now or utcnow()
+    async with in_transaction():
+        ended = await end_bans(UserBan.filter(is_active=True, end_date__lte=now), now)
+        ended_bans = Subquery(UserBan.filter(is_active=False).values("id"))
+        await BanAppeal.filter(status="pending", ban_id__in=ended_bans).update(
+            status="closed", updated_at=now
+        )
+    return ended

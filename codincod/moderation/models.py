@@ -50,10 +50,14 @@ ONE_PENDING_REPORT = (
     "CREATE UNIQUE INDEX reports_one_pending ON reports (reported_by_id, problem_type, target_id)"
     " WHERE status = 'pending'"
 )
-EXTRA_SCHEMA = (ONE_PENDING_REPORT,)
+# One active ban per user (a new ban ends the one before it, under a lock; this holds even
+# against a race the lock would miss).
+ONE_ACTIVE_BAN = "CREATE UNIQUE INDEX user_bans_one_active ON user_bans (user_id) WHERE is_active"
+EXTRA_SCHEMA = (ONE_PENDING_REPORT, ONE_ACTIVE_BAN)
 
 
-APPEAL_STATUSES = ("pending", "accepted", "rejected")
+# "closed": the ban ended another way (lifted, expired, replaced) before a decision.
+APPEAL_STATUSES = ("pending", "accepted", "rejected", "closed")
 
 
 class BanAppeal(Entity):
@@ -90,6 +94,7 @@ AUDIT_ACTIONS = (
     "appeal_reject",
     "set_role",
     "migrate",
+    "recalculate",
 )
 
 

@@ -9,8 +9,10 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import Field
+from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
+from codincod import db
 from codincod.accounts.models import User
 from codincod.actors import Actor
 from codincod.comments.models import Comment
@@ -97,7 +99,10 @@ async def _pending_puzzles(query: QueueQuery) -> Page[Item]:
 
 
 async def _appeals(query: QueueQuery) -> Page[Item]:
-    waiting = BanAppeal.filter(status="pending")
+    # Only appeals of bans still in force: one whose ban ended meanwhile (the sweeper closes
+    # it within a minute) has nothing left to decide.
+    in_force = Q(ban__end_date__isnull=True) | Q(ban__end_date__gt=utcnow())
+    waiting = BanAppeal.filter(in_force, status="pending", ban__is_active=True)
     offset, limit = _window(query)
     rows = (
         await waiting.order_by("-created_at", "-id")
@@ -235,14 +240,18 @@ class Resolution(Schema):
 
 async def resolve(actor: Actor, report_id: str, status: str) -> Report:
     """Uphold (``resolved``) or reject a pending report; an upheld one counts against its
-    user, whose ban follows when the count reaches a new step."""
+    user, whose ban follows when the count reaches a new step. The decision and the count
+    are made in one transaction, one at a time per offender, so that moderators upholding
+    reports at the same moment see distinct counts and exactly one of them crosses a step."""
     report = await Report.get_or_none(id=report_id.lower())
     if report is None:
         raise NotFound("Report not found", title="Report not found")
     if report.status != "pending":
         raise Conflict(f"This report was already {report.status}", title="Already decided")
     offender = report.reported_user_id or await owner_of(report.problem_type, report.target_id)  # type: ignore[attr-defined]
-    async with in_transaction():
+    async with in_transaction() as connection:
+        if offender is not None:
+            await db.lock_name(connection, "offender:" + offender)
         changed = await Report.filter(id=report.id, status="pending").update(
             status=status, resolved_by_id=actor.id, reported_user_id=offender, updated_at=utcnow()
         )
@@ -252,14 +261,23 @@ async def resolve(actor: Actor, report_id: str, status: str) -> Report:
         await audit.record(
             actor, action, "report", report.id, None, problemType=report.problem_type
         )
-    if status == "resolved" and offender is not None:
-        await _escalate(actor, offender, report)
+        upheld = await _count_upheld(offender) if status == "resolved" else None
+    if upheld is not None and offender is not None:
+        await _escalate(actor, offender, report, upheld)
     return await Report.get(id=report.id)
 
 
-async def _escalate(actor: Actor, offender: str, report: Report) -> None:
+async def _count_upheld(offender: str | None) -> int | None:
+    """The offender's upheld reports, this one included, kept on their account."""
+    if offender is None:
+        return None
     upheld = await Report.filter(reported_user_id=offender, status="resolved").count()
     await User.filter(id=offender).update(report_count=upheld)
+    return upheld
+
+
+async def _escalate(actor: Actor, offender: str, report: Report, upheld: int) -> None:
+    """The ban this report's upholding calls for: only the one that reached a new step."""
     step = escalation.escalation(upheld)
     if step is None or not escalation.crosses_a_step(upheld - 1, upheld):
         return

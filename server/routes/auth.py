@@ -5,11 +5,10 @@ from sanic.response import HTTPResponse
 
 from codincod.accounts import service as accounts
 from codincod.accounts.schemas import Credentials, Registration
-from server import shapes
+from server import logins, shapes
 from server.http import body_as, cleared_cookie, session_cookie, session_token, settings_of
-from server.middleware import enforce
 from server.openapi import described
-from server.ratelimit import LOGIN, LOGIN_PER_ACCOUNT, REGISTER, register_unaddressed
+from server.ratelimit import LOGIN, REGISTER, register_unaddressed
 from server.wire import reply
 
 bp = Blueprint("auth", url_prefix="/api/v1", strict_slashes=False)
@@ -31,15 +30,20 @@ async def register(request: Request) -> HTTPResponse:
 @bp.post("/login", ctx_rate_limit=LOGIN)
 @described({200: shapes.Message}, body=Credentials)
 async def login(request: Request) -> HTTPResponse:
-    """Start a session with a username or email and a password."""
+    """Start a session with a username or email and a password. A banned user is told so
+    (403 with ``banDetails``) and how to appeal."""
     settings = settings_of(request)
     credentials = body_as(request, Credentials)
-    enforce(request, LOGIN_PER_ACCOUNT, credentials.identifier.strip().lower())
+    logins.limit_tries(request, credentials.identifier)
     user = await accounts.login(credentials, settings)
     token = accounts.issue_token(user, settings)
-    return reply(
+    response = reply(
         {"message": "Login successful"}, headers={"Set-Cookie": session_cookie(settings, token)}
     )
+    device = logins.device_cookie(request, credentials.identifier)
+    if device is not None:  # after the session cookie: the frontend reads the first one
+        response.headers.add("Set-Cookie", device)
+    return response
 
 
 @bp.post("/logout", ctx_idempotent=True)
