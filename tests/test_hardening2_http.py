@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from codincod.accounts.models import UserBan
+from codincod.moderation.models import AuditEntry
 from codincod.timeutil import utcnow
 from tests.actors import bearer, moderator, player
 from tests.conftest import DB_KIND, PG_ADMIN_URL
@@ -313,3 +314,72 @@ async def test_others_failing_against_an_account_do_not_lock_its_owner_out(
             headers={"Cookie": f"codincod_device={tampered}", **_elsewhere()},
         )
         assert forged.status_code == 429
+
+
+# --- one ban at a time --------------------------------------------------------------------------
+
+
+async def _bans_and_audits(user_id: str) -> tuple[int, int, int]:
+    """(active bans, bans made, ban audit entries) of one user."""
+    active = await UserBan.filter(user_id=user_id, is_active=True).count()
+    made = await UserBan.filter(user_id=user_id).count()
+    audited = await AuditEntry.filter(action="ban", target_id=user_id).count()
+    return active, made, audited
+
+
+async def test_ten_concurrent_bans_leave_one_active_ban_and_an_audit_per_ban(
+    server: ServerProcess,
+) -> None:
+    async with client(server.url) as http:
+        mods = [(await moderator(http, f"hard_race_mod{n}"))[0] for n in range(3)]
+        _, user = await player(http, "hard_race_user")
+        answers = await asyncio.gather(
+            *(
+                _ban(http, mods[n % 3], user, "temporary", duration=n + 1)
+                if n % 2
+                else _ban(http, mods[n % 3], user, "permanent")
+                for n in range(10)
+            )
+        )
+    statuses = [answer.status_code for answer in answers]
+    assert set(statuses) <= {200, 409}, statuses
+    active, made, audited = await _bans_and_audits(user)
+    assert active == 1 and made == statuses.count(200) == audited, (active, made, audited)
+
+
+async def test_concurrent_upholds_escalate_once_per_step_in_order(server: ServerProcess) -> None:
+    """Ten reports against one user upheld at the same moment by three moderators: the
+    counts run 1..10, so exactly the 3rd, 5th, 7th and 10th bring a ban, and the last one
+    (permanent) is the one in force."""
+    async with client(server.url) as http:
+        mods = [(await moderator(http, f"hard_up_mod{n}"))[0] for n in range(3)]
+        _, offender = await player(http, "hard_up_offender")
+        reports = []
+        for n in range(10):
+            reporter, _ = await player(http, f"hard_up_rep{n}")
+            made = await http.post(
+                "/api/v1/report",
+                json={
+                    "problematicIdentifier": offender,
+                    "problemType": "user",
+                    "explanation": "Insulting other players in every game chat.",
+                },
+                headers=bearer(reporter) | _elsewhere(),
+            )
+            assert made.status_code == 201, made.text
+            reports.append(made.json()["_id"])
+        answers = await asyncio.gather(
+            *(
+                http.post(
+                    f"/api/v1/moderation/report/{report}/resolve",
+                    json={"status": "resolved"},
+                    headers=bearer(mods[n % 3]) | _elsewhere(),
+                )
+                for n, report in enumerate(reports)
+            )
+        )
+    assert [answer.status_code for answer in answers] == [200] * 10
+    active, made, audited = await _bans_and_audits(offender)
+    assert (active, made, audited) == (1, 4, 4)
+    in_force = await UserBan.get(user_id=offender, is_active=True)
+    assert in_force.ban_type == "permanent"

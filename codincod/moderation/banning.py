@@ -73,41 +73,55 @@ async def _target(actor: Actor, user_id: str) -> User:
 async def ban(
     actor: Actor, user_id: str, reason: str, length: timedelta | None, **context: object
 ) -> UserBan:
-    """A permanent ban (``length`` None) or one that ends after ``length``. Bans of one user
-    are made one at a time (a lock per user; a unique index holds one active ban per user
-    whatever happens), each ending the one before it."""
+    """A permanent ban (``length`` None) or one that ends after ``length``."""
     user = await _target(actor, user_id)
-    now = utcnow()
-    end = None if length is None else now + length
     try:
-        async with in_transaction() as connection:
-            await db.lock_name(connection, "ban:" + user.id)
-            ended = await end_bans(UserBan.filter(user_id=user.id, is_active=True), now)
-            made = await UserBan.create(
-                user_id=user.id,
-                banned_by_id=actor.id,
-                ban_type="permanent" if end is None else "temporary",
-                reason=reason,
-                start_date=now,
-                end_date=end,
-            )
-            await User.filter(id=user.id).update(ban_count=F("ban_count") + 1)
-            await audit.record(
-                actor,
-                "ban",
-                "user",
-                user.id,
-                reason,
-                ban=made.id,
-                banType=made.ban_type,
-                endDate=iso_z(end) if end else None,
-                replaced=ended,
-                **context,
-            )
+        async with in_transaction():
+            made = await ban_within_transaction(actor, user, reason, length, **context)
     except IntegrityError as error:  # another ban of this user got in first
         raise Conflict("This user was banned at the same moment; see their ban history") from error
-    await bus.publish(BANS, user.id)
+    await take_effect(user.id)
     return made
+
+
+async def ban_within_transaction(
+    actor: Actor, user: User, reason: str, length: timedelta | None, **context: object
+) -> UserBan:
+    """The ban, in the caller's transaction (``take_effect`` once it commits). Bans of one
+    user are made one at a time (a lock per user; a unique index holds one active ban per
+    user whatever happens), each ending the one before it, each audited."""
+    now = utcnow()
+    end = None if length is None else now + length
+    async with in_transaction() as connection:  # a savepoint in the caller's transaction
+        await db.lock_name(connection, "ban:" + user.id)
+        ended = await end_bans(UserBan.filter(user_id=user.id, is_active=True), now)
+        made = await UserBan.create(
+            user_id=user.id,
+            banned_by_id=actor.id,
+            ban_type="permanent" if end is None else "temporary",
+            reason=reason,
+            start_date=now,
+            end_date=end,
+        )
+        await User.filter(id=user.id).update(ban_count=F("ban_count") + 1)
+        await audit.record(
+            actor,
+            "ban",
+            "user",
+            user.id,
+            reason,
+            ban=made.id,
+            banType=made.ban_type,
+            endDate=iso_z(end) if end else None,
+            replaced=ended,
+            **context,
+        )
+    return made
+
+
+async def take_effect(user_id: str) -> None:
+    """A committed ban applies at once: every process closes the user's sockets."""
+    await bus.publish(BANS, user_id)
 
 
 async def unban(actor: Actor, user_id: str, reason: str) -> int:

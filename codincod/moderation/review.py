@@ -261,35 +261,28 @@ async def resolve(actor: Actor, report_id: str, status: str) -> Report:
         await audit.record(
             actor, action, "report", report.id, None, problemType=report.problem_type
         )
-        upheld = await _count_upheld(offender) if status == "resolved" else None
-    if upheld is not None and offender is not None:
-        await _escalate(actor, offender, report, upheld)
+        banned = None
+        if status == "resolved" and offender is not None:
+            banned = await _escalate(actor, offender, report)
+    if banned is not None:
+        await banning.take_effect(banned)
     return await Report.get(id=report.id)
 
 
-async def _count_upheld(offender: str | None) -> int | None:
-    """The offender's upheld reports, this one included, kept on their account."""
-    if offender is None:
-        return None
+async def _escalate(actor: Actor, offender: str, report: Report) -> str | None:
+    """Count the offender's upheld reports (this one included) and, when the count reaches a
+    new step, ban them: in the decision's transaction, so bans follow the counts' order.
+    The id of a user banned, if any."""
     upheld = await Report.filter(reported_user_id=offender, status="resolved").count()
     await User.filter(id=offender).update(report_count=upheld)
-    return upheld
-
-
-async def _escalate(actor: Actor, offender: str, report: Report, upheld: int) -> None:
-    """The ban this report's upholding calls for: only the one that reached a new step."""
     step = escalation.escalation(upheld)
     if step is None or not escalation.crosses_a_step(upheld - 1, upheld):
-        return
+        return None
     target = await User.get_or_none(id=offender)
     if target is None or target.role == "moderator" or target.id == actor.id:
-        return
-    await banning.ban(
-        actor,
-        offender,
-        escalation.reason(report.explanation),
-        step.duration,
-        automatic=True,
-        report=report.id,
-        upheld=upheld,
+        return None
+    reason = escalation.reason(report.explanation)
+    await banning.ban_within_transaction(
+        actor, target, reason, step.duration, automatic=True, report=report.id, upheld=upheld
     )
+    return target.id
