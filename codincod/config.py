@@ -206,6 +206,13 @@ class Settings(BaseSettings):
         le=600,
         description="How long a waiting-room member whose sockets all closed keeps their place.",
     )
+    sockets_per_user: int = Field(
+        default=20,
+        ge=1,
+        le=10_000,
+        description="Open WebSockets one account may hold in one server process; the next is "
+        "closed with 1008 and a reason.",
+    )
     access_log: bool = Field(
         default=True,
         description="One log line per request, with its request id.",

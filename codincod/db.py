@@ -189,6 +189,18 @@ def contains_text(column: str, placeholder: str) -> str:
     return f"{column} {operator} {placeholder} ESCAPE '\\'"
 
 
+def one_of(column: str, placeholder: str) -> str:
+    """``column`` equals one of the values of the list in ``placeholder`` (``list_value``)."""
+    if dialect() == "postgres":
+        return f"{column} = ANY({placeholder}::text[])"
+    return f"{column} IN (SELECT value FROM json_each({placeholder}))"
+
+
+def list_value(values: Sequence[str]) -> Any:
+    """A list of texts as one query parameter, for ``one_of``."""
+    return list(values) if dialect() == "postgres" else orjson.dumps(list(values)).decode()
+
+
 def json_list_has(column: str, placeholder: str) -> str:
     """The JSON list in ``column`` holds the string in ``placeholder``."""
     if dialect() == "postgres":

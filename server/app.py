@@ -89,6 +89,7 @@ def _listeners(app: Sanic, settings: Settings) -> None:
         app.add_task(timers.end_games(), name="end-games")
         app.add_task(timers.keep_presence(), name="room-presence")
         app.add_task(timers.end_bans(), name="end-bans")
+        app.add_task(timers.recheck_sessions(), name="recheck-sessions")
 
     async def close_sockets(app: Sanic) -> None:
         # Any close but 1008 makes the frontend reconnect: to another worker, or to this

@@ -6,19 +6,23 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import re
+import time
 from urllib.parse import quote
 
 import asyncpg
 import httpx
 import pytest
+import websockets
 
 from codincod.accounts.models import UserBan
 from codincod.moderation.models import AuditEntry
 from codincod.timeutil import utcnow
 from tests.actors import bearer, moderator, player
 from tests.conftest import DB_KIND, PG_ADMIN_URL
-from tests.support import ServerProcess, client, fresh_address, token_from
+from tests.sockets import Socket
+from tests.support import ServerProcess, client, fresh_address, run_cli, token_from
 
 pytestmark = pytest.mark.usefixtures("orm")
 
@@ -383,3 +387,94 @@ async def test_concurrent_upholds_escalate_once_per_step_in_order(server: Server
     assert (active, made, audited) == (1, 4, 4)
     in_force = await UserBan.get(user_id=offender, is_active=True)
     assert in_force.ban_type == "permanent"
+
+
+# --- every socket follows its session -----------------------------------------------------------
+
+
+async def _closed_within(socket: Socket, seconds: float) -> tuple[int | None, str]:
+    """Wait for the server to close ``socket``: its close code and reason (frames before
+    the close are kept in ``socket.pending``)."""
+    started = time.monotonic()
+    with contextlib.suppress(AssertionError, websockets.ConnectionClosed):
+        await socket.next("never sent", timeout=seconds)
+    assert time.monotonic() - started < seconds, "the socket stayed open"
+    return socket.ws.close_code, socket.ws.close_reason or ""
+
+
+async def test_a_logout_closes_every_socket_of_its_session_on_every_process(
+    server: ServerProcess, piston_server: ServerProcess
+) -> None:
+    """Lobby, game and staff sockets, on two server processes sharing the database: the
+    logout reaches all of them within two seconds, without a frame from the client."""
+    async with client(server.url) as http:
+        mod, _ = await moderator(http, "hard_out_mod")
+        other, _ = await moderator(http, "hard_out_other")  # another session: untouched
+        sockets = [
+            await Socket.open(server.url, "/ws", mod),
+            await Socket.open(piston_server.url, "/ws", mod),
+            await Socket.open(piston_server.url, "/ws/game/" + UNKNOWN[:-1] + "0", mod),
+            await Socket.open(server.url, "/ws/admin", mod),
+            await Socket.open(piston_server.url, "/ws/admin", mod),
+        ]
+        bystander = await Socket.open(piston_server.url, "/ws/admin", other)
+        await bystander.next("feed:open")
+        await asyncio.sleep(0.2)
+        assert (await http.post("/api/v1/logout", headers=bearer(mod))).status_code == 200
+        for socket in sockets[:2] + sockets[3:]:
+            code, reason = await _closed_within(socket, 2.5)
+            assert code == 1008 and "session has ended" in reason, (code, reason)
+        await bystander.nothing("error", seconds=1.5)
+        await bystander.close()
+
+
+async def test_a_demoted_moderator_hears_nothing_more_on_the_staff_feed(
+    server: ServerProcess, env: dict[str, str]
+) -> None:
+    async with client(server.url) as http:
+        admin, _ = await moderator(http, "hard_demote_admin", admin=True)
+        mod, mod_id = await moderator(http, "hard_demote_mod")
+        cli_mod, _ = await moderator(http, "hard_demote_cli")
+        reporter, _ = await player(http, "hard_demote_rep")
+        feed = await Socket.open(server.url, "/ws/admin", mod)
+        cli_feed = await Socket.open(server.url, "/ws/admin", cli_mod)
+        await feed.next("feed:open")
+        await cli_feed.next("feed:open")
+        demoted = await http.post(
+            f"/api/v1/admin/users/{mod_id}/role", json={"role": "user"}, headers=bearer(admin)
+        )
+        assert demoted.status_code == 200, demoted.text
+        await http.post(
+            "/api/v1/report",
+            json={
+                "problematicIdentifier": mod_id,
+                "problemType": "user",
+                "explanation": "Filed right after the demotion, for nobody demoted.",
+            },
+            headers=bearer(reporter) | _elsewhere(),
+        )
+        code, reason = await _closed_within(feed, 2.5)
+        assert (code, reason) == (1008, "Moderators only")
+        assert not [f for f in feed.pending if f["event"] == "report:filed"], feed.pending
+        # The same from the command line, another process.
+        result = run_cli(["user", "set-role", "hard_demote_cli", "user"], env)
+        assert result.returncode == 0, result.stderr
+        code, reason = await _closed_within(cli_feed, 2.5)
+        assert (code, reason) == (1008, "Moderators only")
+
+
+async def test_an_account_holds_at_most_its_share_of_sockets(server: ServerProcess) -> None:
+    async with client(server.url) as http:
+        token, _ = await player(http, "hard_cap")
+        sockets = [await Socket.open(server.url, "/ws", token) for _ in range(20)]
+        for socket in sockets:
+            await socket.next("rooms:overview")
+        one_more = await Socket.open(server.url, "/ws", token)
+        code, reason = await _closed_within(one_more, 2)
+        assert code == 1008 and "Too many open connections" in reason, (code, reason)
+        await sockets[0].close()
+        await asyncio.sleep(0.2)
+        again = await Socket.open(server.url, "/ws", token)
+        await again.next("rooms:overview")
+        for socket in [*sockets[1:], again]:
+            await socket.close()

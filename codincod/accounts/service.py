@@ -14,6 +14,7 @@ from tortoise.transactions import in_transaction
 
 from codincod import db
 from codincod.accounts import passwords, tokens
+from codincod.accounts.authcache import CHANNEL as AUTH_CHANNEL
 from codincod.accounts.authcache import SessionState, auth_cache
 from codincod.accounts.bans import ActiveBan, effective_ban
 from codincod.accounts.models import RevokedToken, User, UserBan
@@ -25,11 +26,14 @@ from codincod.accounts.schemas import (
     is_valid_username,
 )
 from codincod.actors import Actor
+from codincod.bus import bus
 from codincod.config import Settings
 from codincod.errors import Banned, Conflict, InvalidInput, NotFound, Unauthenticated
 from codincod.timeutil import as_utc, utcnow
 
 INVALID_CREDENTIALS = "Invalid email/username or password"
+ENDED = "This session has ended; log in again"
+GONE = "This account no longer exists"
 
 
 # --- registration and login ------------------------------------------------------------------
@@ -122,6 +126,15 @@ def issue_token(user: User, settings: Settings) -> str:
     )
 
 
+async def session_changed(*, user_id: str | None = None, token_id: str | None = None) -> None:
+    """Tell every process that a user's or a session's standing changed (its sockets are
+    held and rechecked at once). On PostgreSQL a trigger says it too, whoever changed it."""
+    if user_id is not None:
+        await bus.publish(AUTH_CHANNEL, f"user:{user_id}")
+    if token_id is not None:
+        await bus.publish(AUTH_CHANNEL, f"token:{token_id}")
+
+
 async def logout(token: str | None, settings: Settings) -> None:
     """Refuse this token from now on. A missing, invalid or expired token needs nothing."""
     if not token:
@@ -139,6 +152,7 @@ async def logout(token: str | None, settings: Settings) -> None:
         ),
         [claims.token_id, _db_datetime(claims.expires_at)],
     )
+    await session_changed(token_id=claims.token_id)
 
 
 # --- authentication on every request -----------------------------------------------------------
@@ -163,7 +177,7 @@ async def authenticate(token: str | None, settings: Settings, *, banned_too: boo
     claims = tokens.decode(token, settings.jwt_secret or "")
     state = await _session_state(claims)
     if state.revoked:
-        raise Unauthenticated("This session has ended; log in again", title="Unauthorized")
+        raise Unauthenticated(ENDED, title="Unauthorized")
     if not banned_too:
         await _enforce_bans(list(state.bans))
     admin = state.is_admin and state.role == "moderator"
@@ -174,7 +188,7 @@ async def _session_state(claims: tokens.Claims) -> SessionState:
     async def build() -> tuple[SessionState, Iterable[str]]:
         rows = await db.fetch_all(_AUTH_QUERY, (claims.user_id, claims.token_id))
         if not rows:
-            raise Unauthenticated("This account no longer exists", title="Unauthorized")
+            raise Unauthenticated(GONE, title="Unauthorized")
         first = rows[0]
         state = SessionState(
             user_id=first["id"],
@@ -205,6 +219,56 @@ async def _enforce_bans(bans: list[ActiveBan]) -> None:
         await UserBan.filter(id__in=expired, is_active=True).update(is_active=False)
     if ban is not None:
         raise Banned(ban.message(), ban=ban.details())
+
+
+async def recheck(sessions: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Actor | str]:
+    """Many sessions at once, as (user id, token id): the actor each stands for now, or why it
+    no longer holds (logged out, account gone, banned). Three queries, however many: every
+    open socket of a process is rechecked each second."""
+    pairs = set(sessions)
+    users = db.list_value(sorted({user for user, _ in pairs}))
+    token_ids = db.list_value(sorted({token for _, token in pairs}))
+    people, revoked, bans = await db.fetch_each(
+        [
+            (
+                f"SELECT id, username, role, is_admin FROM users WHERE {db.one_of('id', '$1')}",
+                [users],
+            ),
+            (
+                f"SELECT token_id FROM revoked_tokens WHERE {db.one_of('token_id', '$1')}",
+                [token_ids],
+            ),
+            (
+                "SELECT user_id, id AS ban_id, ban_type, reason, end_date FROM user_bans "
+                f"WHERE is_active AND {db.one_of('user_id', '$1')}",
+                [users],
+            ),
+        ]
+    )
+    found = {row["id"]: row for row in people}
+    ended = {row["token_id"] for row in revoked}
+    active: dict[str, list[ActiveBan]] = {}
+    for ban in bans:
+        active.setdefault(ban["user_id"], []).append(_ban_from_row(ban))
+    now = utcnow()
+    return {
+        (user, token): _verdict(found.get(user), token in ended, active.get(user, []), now)
+        for user, token in pairs
+    }
+
+
+def _verdict(
+    user: dict[str, Any] | None, ended: bool, bans: list[ActiveBan], now: datetime
+) -> Actor | str:
+    if ended:
+        return ENDED
+    if user is None:
+        return GONE
+    ban = effective_ban(bans, now)[0]
+    if ban is not None:
+        return ban.message()
+    admin = bool(user["is_admin"]) and user["role"] == "moderator"
+    return Actor(user["id"], user["username"], user["role"], admin)
 
 
 def _ban_from_row(row: dict[str, Any]) -> ActiveBan:
@@ -253,6 +317,7 @@ async def set_admin(username: str, admin: bool = True) -> User:
         )
     user.is_admin = admin
     await user.save(update_fields=["is_admin"])
+    await session_changed(user_id=user.id)
     return user
 
 
@@ -264,4 +329,5 @@ async def set_role(username: str, role: Role) -> User:
     if role != "moderator":
         user.is_admin = False  # admins are moderators
     await user.save(update_fields=["role", "is_admin"])
+    await session_changed(user_id=user.id)
     return user

@@ -11,6 +11,7 @@ from pydantic import Field
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
+from codincod.accounts import service as accounts
 from codincod.accounts.models import User, UserBan
 from codincod.actors import Actor
 from codincod.errors import Forbidden, NotFound
@@ -155,4 +156,5 @@ async def set_role(actor: Actor, user_id: str, role: str, reason: str | None) ->
             user.is_admin = False
         await user.save(update_fields=["role", "is_admin", "updated_at"])
         await audit.record(actor, "set_role", "user", user.id, reason, previous=before, role=role)
+    await accounts.session_changed(user_id=user.id)
     return user

@@ -8,6 +8,8 @@ import contextlib
 import itertools
 import logging
 import time
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sanic.server.websockets.impl import WebsocketImplProtocol
@@ -47,17 +49,27 @@ class Bucket:
         return True
 
 
+@dataclass(frozen=True)
+class Session:
+    """What a socket was opened with: checked again every second (``Hub.recheck_sessions``)."""
+
+    token_id: str
+    expires_at: datetime
+    staff: bool = False  # the staff feed: its user must stay a moderator
+
+
 class Connection:
-    def __init__(self, ws: WebsocketImplProtocol, actor: Actor, token: str | None) -> None:
+    def __init__(self, ws: WebsocketImplProtocol, actor: Actor, session: Session) -> None:
         self.id = next(_numbers)
         self.ws = ws
         self.actor = actor
-        self.token = token
+        self.session = session
         self.frames = Bucket(rate=10, capacity=30)  # any frame, garbage included
         self.has_puzzle = False  # game sockets: the puzzle was sent
         self.told_finished = False  # game sockets: game:finished was sent
         self.plays = False  # game sockets: the user is a player (a seat is never taken back)
         self.checked_at = time.monotonic()  # when the session was last found valid
+        self.held = False  # its session changed: no staff frames until it is rechecked
         self._outbox: asyncio.Queue[str | None] = asyncio.Queue(OUTBOX)
         self._writer = asyncio.get_running_loop().create_task(self._write())
         self.closed = False

@@ -15,22 +15,19 @@ from server.realtime.session import (
     POLICY,
     TOO_FAST,
     Handler,
+    admit,
     how_it_ended,
     may_chat,
-    refuse,
     serve_frames,
-    who,
 )
 
 GAME_NOT_FOUND = "Game not found"
 
 
 async def serve(request: Request, ws: WebsocketImplProtocol, game_id: str) -> None:
-    actor, why = await who(request)
-    if actor is None:
-        await refuse(ws, why, tell=True)
+    conn = await admit(request, ws)
+    if conn is None:
         return
-    conn = Connection(ws, actor, None)
     game_id = game_id.lower()
     hub.enter_game(conn, game_id)  # first: no event after the greeting's read is missed
     try:
@@ -43,6 +40,7 @@ async def serve(request: Request, ws: WebsocketImplProtocol, game_id: str) -> No
         if conn.plays:  # on its own task: this one is cancelled when the connection goes
             hub.spawn(play.record_presence(game_id, conn.user_id, "leave", how_it_ended(ws)))
         hub.leave_game(conn, game_id)
+        hub.untrack(conn)
         await conn.finish()
 
 

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Awaitable, Callable, Coroutine, Hashable
 from datetime import datetime
 from functools import partial
 from typing import Any
 
+from codincod.accounts import authcache
+from codincod.accounts import service as accounts
+from codincod.actors import Actor
 from codincod.bus import Bus
 from codincod.games import ending, events, lifecycle, play, rooms
 from codincod.moderation import banning, feed
@@ -89,12 +92,15 @@ class Hub:
         self._timers: dict[tuple[str, str], asyncio.Task[None]] = {}
         self._background: set[asyncio.Task[None]] = set()
         self.stopping = False  # the server is going down: its sockets' users will be back
+        self._per_user: Counter[str] = Counter()  # open sockets of each user, here
+        self._recheck_pending = False
 
     def attach(self, bus: Bus) -> None:
         bus.subscribe(events.LOBBY, self._on_lobby)
         bus.subscribe(events.GAMES, self._on_game)
         bus.subscribe(banning.BANS, self._on_ban)
         bus.subscribe(feed.STAFF, self._to_staff)
+        bus.subscribe(authcache.CHANNEL, self._on_session_change)
         for channel in (events.LOBBY, events.GAMES, banning.BANS):
             bus.subscribe(channel, partial(self._feed, channel))
 
@@ -102,7 +108,30 @@ class Hub:
 
     def _to_staff(self, frame: str) -> None:
         for conn in list(self.staff.values()):
-            conn.send_text(frame)
+            if conn.actor.is_moderator and not conn.held:
+                conn.send_text(frame)
+
+    def _on_session_change(self, payload: str) -> None:
+        """A user's or a session's standing changed: their staff sockets hear nothing more
+        until the recheck, which runs at once, says they still may."""
+        kind, _, key = payload.partition(":")
+        affected = [
+            conn
+            for conn in self.every_connection()
+            if (kind == "user" and conn.user_id == key)
+            or (kind == "token" and conn.session.token_id == key)
+        ]
+        if not affected:
+            return
+        for conn in affected:
+            conn.held = True
+        if not self._recheck_pending:
+            self._recheck_pending = True
+            self.lanes.run("sessions", self._recheck_now)
+
+    async def _recheck_now(self) -> None:
+        self._recheck_pending = False
+        await self.recheck_sessions()
 
     def _feed(self, channel: str, payload: str) -> None:
         """What moderators watch, from the rooms', games' and bans' own events."""
@@ -336,6 +365,43 @@ class Hub:
 
     # --- everyone -------------------------------------------------------------------------
 
+    def track(self, conn: Connection) -> None:
+        self._per_user[conn.user_id] += 1
+
+    def untrack(self, conn: Connection) -> None:
+        self._per_user[conn.user_id] -= 1
+        if self._per_user[conn.user_id] <= 0:
+            del self._per_user[conn.user_id]
+
+    def open_sockets(self, user_id: str) -> int:
+        return self._per_user[user_id]
+
+    def every_connection(self) -> list[Connection]:
+        found = [*self.lobby.values(), *self.staff.values()]
+        for sockets in self.games.values():
+            found += sockets.values()
+        return found
+
+    async def recheck_sessions(self) -> None:
+        """Every socket follows its session: a logout, a ban, a deleted account, an expired
+        token or (for the staff feed) the loss of the moderator role closes it with 1008 and
+        the reason; a new name or role applies to the socket at once. All sessions of this
+        process are read in one go."""
+        sockets = [conn for conn in self.every_connection() if not conn.closed]
+        if not sockets:
+            return
+        verdicts = await accounts.recheck({(c.user_id, c.session.token_id) for c in sockets})
+        now = utcnow()
+        for conn in sockets:
+            verdict = verdicts[(conn.user_id, conn.session.token_id)]
+            if isinstance(verdict, Actor):
+                conn.actor = verdict
+            why = _why_closed(conn, verdict, now)
+            if why is not None:
+                self.spawn(_close_with(conn, why))
+            else:
+                conn.held = False
+
     def sockets_of(self, user_id: str) -> list[Connection]:
         found = [conn for conn in self.lobby.values() if conn.user_id == user_id]
         for sockets in self.games.values():
@@ -367,6 +433,25 @@ class Hub:
         for sockets in self.games.values():
             everyone += list(sockets.values())
         await asyncio.gather(*(conn.close(code, reason) for conn in everyone))
+
+
+EXPIRED = "Authorization token expired"
+MODERATORS_ONLY = "Moderators only"
+
+
+def _why_closed(conn: Connection, verdict: Actor | str, now: datetime) -> str | None:
+    if isinstance(verdict, str):
+        return verdict
+    if conn.session.expires_at <= now:
+        return EXPIRED
+    if conn.session.staff and not verdict.is_moderator:
+        return MODERATORS_ONLY
+    return None
+
+
+async def _close_with(conn: Connection, reason: str) -> None:
+    conn.send({"event": "error", "message": reason})
+    await conn.close(1008, reason)
 
 
 hub = Hub()

@@ -16,15 +16,7 @@ from server.http import settings_of
 from server.realtime import frames
 from server.realtime.connection import Connection
 from server.realtime.hub import hub
-from server.realtime.session import (
-    AUTH_REQUIRED,
-    TOO_FAST,
-    Handler,
-    may_chat,
-    refuse,
-    serve_frames,
-    who,
-)
+from server.realtime.session import TOO_FAST, Handler, admit, may_chat, serve_frames
 from server.wire import room_dto
 
 log = logging.getLogger("codincod.realtime")
@@ -36,11 +28,10 @@ def timing(request: Request) -> rooms.Timing:
 
 
 async def serve(request: Request, ws: WebsocketImplProtocol) -> None:
-    actor, why = await who(request)
-    if actor is None:
-        await refuse(ws, why, tell=why != AUTH_REQUIRED)
+    conn = await admit(request, ws, tell=False)
+    if conn is None:
         return
-    conn = Connection(ws, actor, None)
+    actor = conn.actor
     hub.lobby[conn.id] = conn
     try:
         await rooms.touch([actor.id])  # back before the grace ran out: the place is kept
@@ -48,6 +39,7 @@ async def serve(request: Request, ws: WebsocketImplProtocol) -> None:
         await serve_frames(request, conn, frames.LOBBY, _handler(request))
     finally:
         hub.lobby.pop(conn.id, None)
+        hub.untrack(conn)
         await conn.finish()
         if not hub.in_lobby(actor.id):
             _leave_later(request, actor.id)

@@ -12,13 +12,14 @@ from sanic import Request
 from sanic.server.websockets.impl import WebsocketImplProtocol
 
 from codincod.accounts import service as accounts
+from codincod.accounts import tokens
 from codincod.actors import Actor
 from codincod.errors import Banned, DomainError
 from codincod.games.play import ENDED_BY_PAGE, ENDED_BY_SERVER, LOST
 from server.http import session_token, settings_of
 from server.realtime import frames
-from server.realtime.connection import Bucket, Connection, close_reason
-from server.realtime.hub import text
+from server.realtime.connection import Bucket, Connection, Session, close_reason
+from server.realtime.hub import hub, text
 
 log = logging.getLogger("codincod.realtime")
 POLICY = 1008  # the frontend stops reconnecting on 1008
@@ -35,6 +36,35 @@ async def who(request: Request) -> tuple[Actor | None, str]:
         return None, error.message
     except DomainError:
         return None, AUTH_REQUIRED
+
+
+MODERATORS_ONLY = "Moderators only"
+
+
+def too_many(limit: int) -> str:
+    return f"Too many open connections for this account (at most {limit}): close some tabs"
+
+
+async def admit(
+    request: Request, ws: WebsocketImplProtocol, *, staff: bool = False, tell: bool = True
+) -> Connection | None:
+    """The socket's connection once its session holds (a moderator's, for the staff feed)
+    and its user has room for one more socket; else it is closed with 1008 and the reason
+    (``tell``: an error frame first) and None."""
+    actor, why = await who(request)
+    if actor is not None and staff and not actor.is_moderator:
+        actor, why = None, MODERATORS_ONLY
+    if actor is None:
+        await refuse(ws, why, tell=tell or why != AUTH_REQUIRED)
+        return None
+    limit = settings_of(request).sockets_per_user
+    if hub.open_sockets(actor.id) >= limit:
+        await refuse(ws, too_many(limit), tell=True)
+        return None
+    claims = tokens.decode(session_token(request) or "", settings_of(request).jwt_secret or "")
+    conn = Connection(ws, actor, Session(claims.token_id, claims.expires_at, staff))
+    hub.track(conn)
+    return conn
 
 
 async def refuse(ws: WebsocketImplProtocol, reason: str, *, tell: bool) -> None:

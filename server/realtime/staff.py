@@ -6,25 +6,21 @@ from __future__ import annotations
 from sanic import Request
 from sanic.server.websockets.impl import WebsocketImplProtocol
 
-from server.realtime.connection import Connection
 from server.realtime.hub import hub
-from server.realtime.session import refuse, who
-
-MODERATORS_ONLY = "Moderators only"
+from server.realtime.session import admit
 
 
 async def serve(request: Request, ws: WebsocketImplProtocol) -> None:
-    actor, why = await who(request)
-    if actor is None or not actor.is_moderator:
-        await refuse(ws, why or MODERATORS_ONLY, tell=True)
+    conn = await admit(request, ws, staff=True)
+    if conn is None:
         return
-    conn = Connection(ws, actor, None)
     hub.staff[conn.id] = conn
     try:
-        conn.send({"event": "feed:open", "username": actor.username})
+        conn.send({"event": "feed:open", "username": conn.actor.username})
         while (raw := await ws.recv()) is not None:
             del raw
             conn.send({"event": "error", "message": "This feed is read-only"})
     finally:
         hub.staff.pop(conn.id, None)
+        hub.untrack(conn)
         await conn.finish()

@@ -41,6 +41,13 @@ async def end_bans() -> None:
     await _every(60.0, banning.end_expired, "ending expired bans")
 
 
+SESSIONS_EVERY = 1.0  # a logout, ban or role change reaches open sockets within this
+
+
+async def recheck_sessions() -> None:
+    await _every(SESSIONS_EVERY, hub.recheck_sessions, "rechecking the sockets' sessions")
+
+
 async def keep_presence() -> None:
     started = time.monotonic()
 
