@@ -569,3 +569,32 @@ async def test_a_page_that_comes_back_is_not_sent_the_chat_again(server: ServerP
     await page.next("game:overview", lambda f: "puzzle" in f)
     await page.nothing("message:send", 0.5)
     await page.close()
+
+
+async def test_the_staff_feed_hears_a_timer_ended_game_and_code_stays_hidden_through_grace(
+    server: ServerProcess,
+) -> None:
+    """No game socket is open: the server's sweeper ends the game, and the staff feed hears
+    it. A rival reads a hand-in's code only once the game is over, not during the grace in
+    which hand-ins are still taken."""
+    async with client(server.url) as http:
+        ((author, _),) = await users(http, "grace_author", 1)
+        puzzle_id = await sum_puzzle(http, author)
+        (alice, _), (bob, _), (mod, mod_id) = await users(http, "grace", 3)
+        await User.filter(id=mod_id).update(role="moderator")
+        feed = await Socket.open(server.url, "/ws/admin", mod)
+        await feed.next("feed:open")
+        async with only_puzzle(puzzle_id):
+            game_id = await game_with(server, [alice, bob], maxGameDurationInSeconds=2)
+        game = await Game.get(id=game_id)
+        await asyncio.sleep(max(0.0, (game.start_time - utcnow()).total_seconds()) + 0.1)
+        handed = await submit(http, bob, puzzle_id, SUM)
+        assert (await hand_in(http, bob, game_id, handed)).status_code == 201
+        await asyncio.sleep(max(0.0, (game.end_time - utcnow()).total_seconds()) + 0.5)
+        during_grace = (await http.get(f"/api/v1/submission/{handed}", headers=auth(alice))).json()
+        assert "code" not in during_grace, during_grace
+        finished = await feed.next("game:finished", lambda f: f["game"] == game_id, timeout=20)
+        assert finished["game"] == game_id
+        after = (await http.get(f"/api/v1/submission/{handed}", headers=auth(alice))).json()
+        assert after["code"] == SUM
+        await feed.close()

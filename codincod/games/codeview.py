@@ -1,9 +1,11 @@
 """Who may read a submission's code: beyond its owner and moderators, the other players of a
-finished game it was handed in to (while a game runs, nobody reads anybody's code)."""
+game it was handed in to, once that game is over (while it runs, and in the grace after its
+end while hand-ins are still taken, nobody reads anybody's code)."""
 
 from __future__ import annotations
 
 from codincod.actors import Actor
+from codincod.games import lifecycle
 from codincod.games.models import GamePlayer, GameSubmission
 from codincod.submissions import service as submissions
 from codincod.submissions.models import Submission
@@ -18,7 +20,8 @@ async def view_submission(actor: Actor, submission_id: str) -> submissions.Submi
 
 
 async def _shared_finished_game(actor: Actor, submission: Submission) -> bool:
-    """Whether the actor played a game this submission was handed in to, and it is over."""
+    """Whether the actor played a game this submission was handed in to, and it is over
+    (the grace included: a rival could still hand in what they read)."""
     game_ids = await GameSubmission.filter(submission_id=submission.id).values_list(
         "game_id", flat=True
     )
@@ -27,6 +30,9 @@ async def _shared_finished_game(actor: Actor, submission: Submission) -> bool:
     seats = GamePlayer.filter(game_id__in=list(game_ids), user_id=actor.id)
     for seat in await seats.select_related("game"):
         game = seat.game
-        if game.status == "finished" or game.end_time <= utcnow():
+        phase = lifecycle.game_phase(
+            game.start_time, game.end_time, utcnow(), finished=game.status == "finished"
+        )
+        if phase is lifecycle.GamePhase.OVER:
             return True
     return False

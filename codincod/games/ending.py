@@ -34,14 +34,13 @@ async def finish_due(now: datetime | None = None) -> list[str]:
         .limit(BATCH)
         .values_list("id", flat=True)
     )
-    ended = [str(game_id) for game_id in due if await finish(str(game_id))]
-    for game_id in ended:
-        await events.game(events.FINISHED, game_id)
-    return ended
+    return [str(game_id) for game_id in due if await finish(str(game_id))]
 
 
 async def finish(game_id: str) -> bool:
-    """Mark the game finished and rate it; False when it already was (another process)."""
+    """Mark the game finished, rate it, and say so to every process (the staff feed and the
+    game's sockets), whoever calls it: the one way a game ends. False when it already was
+    (another process, another timer)."""
     async with in_transaction():
         changed = await Game.filter(id=game_id).exclude(status="finished").update(status="finished")
         if not changed:
@@ -51,6 +50,7 @@ async def finish(game_id: str) -> bool:
         # Its room is done with: its invite code is free again.
         await WaitingRoom.filter(game_id=game_id).update(state="closed", invite_code=None)
         await GameEvent.create(game_id=game_id, kind="finish", data=rated)
+    await events.game(events.FINISHED, game_id)
     return True
 
 
