@@ -58,6 +58,9 @@ def _configure(app: Sanic, settings: Settings) -> None:
     app.config.REQUEST_MAX_SIZE = settings.max_body_bytes
     app.config.REQUEST_TIMEOUT = settings.request_timeout_seconds
     app.config.RESPONSE_TIMEOUT = settings.response_timeout_seconds
+    # A connection is idle from the moment it is accepted: one that sends nothing, or
+    # nothing more, goes after the request timeout (Sanic's default keeps it 120 s).
+    app.config.KEEP_ALIVE_TIMEOUT = settings.request_timeout_seconds
     app.config.FALLBACK_ERROR_FORMAT = "json"
     app.config.CORS_ORIGINS = settings.frontend_url
     app.config.CORS_SUPPORTS_CREDENTIALS = True
@@ -68,8 +71,9 @@ def _configure(app: Sanic, settings: Settings) -> None:
     # sanic-ext does CORS; the OpenAPI document is ours (server.openapi), built from the
     # routes' own descriptions.
     app.config.OAS = False
-    # A frame is one small JSON object: a bigger one closes the socket (1009).
-    app.config.WEBSOCKET_MAX_SIZE = 64 * 1024
+    # A frame is one small JSON object: one up to 1 MiB is refused with an error frame
+    # (server.realtime.frames.MAX_FRAME_BYTES), a bigger one closes the socket (1009).
+    app.config.WEBSOCKET_MAX_SIZE = 1024 * 1024
 
 
 def _listeners(app: Sanic, settings: Settings) -> None:

@@ -42,7 +42,9 @@ def _sanic_error(request: Request, error: SanicException) -> HTTPResponse:
         return reply({"message": message, "error": "Not Found", "statusCode": 404}, 404)
     if status == 405:
         message = f"Method {request.method} is not allowed on {request.path}"
-        return reply({"message": message, "error": "Method Not Allowed", "statusCode": 405}, 405)
+        body = {"message": message, "error": "Method Not Allowed", "statusCode": 405}
+        allowed = getattr(error, "allowed_methods", None) or []
+        return reply(body, 405, {"Allow": ", ".join(sorted(set(allowed)))} if allowed else None)
     if status == 413 and "header" in str(error).lower():
         limit = request.app.config.REQUEST_MAX_HEADER_SIZE
         message = f"Request headers are larger than the limit of {limit} bytes"

@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 import asyncpg
 import httpx
+import jwt
 import pytest
 import websockets
 
@@ -20,7 +21,7 @@ from codincod.accounts.models import UserBan
 from codincod.moderation.models import AuditEntry
 from codincod.timeutil import utcnow
 from tests.actors import bearer, moderator, player
-from tests.conftest import DB_KIND, PG_ADMIN_URL
+from tests.conftest import DB_KIND, PG_ADMIN_URL, TEST_SECRET
 from tests.sockets import Socket
 from tests.support import ServerProcess, client, fresh_address, run_cli, token_from
 
@@ -478,3 +479,84 @@ async def test_an_account_holds_at_most_its_share_of_sockets(server: ServerProce
         await again.next("rooms:overview")
         for socket in [*sockets[1:], again]:
             await socket.close()
+
+
+# --- the smaller holes --------------------------------------------------------------------------
+
+
+async def test_a_connection_that_sends_nothing_goes_after_the_request_timeout(
+    env: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    quick = ServerProcess(
+        {**env, "CODINCOD_REQUEST_TIMEOUT_SECONDS": "2"},
+        tmp_path_factory.mktemp("logs") / "idle.log",
+    )
+    quick.start()
+    try:
+        started = time.monotonic()
+        reader, writer = await asyncio.open_connection("127.0.0.1", quick.port)
+        assert await asyncio.wait_for(reader.read(), 10) == b""  # closed by the server
+        held = time.monotonic() - started
+        writer.close()
+    finally:
+        quick.stop()
+    assert 1.5 < held < 4, f"an idle connection was held {held:.1f}s"
+
+
+async def test_every_staff_action_is_audited_even_when_it_changes_nothing(
+    server: ServerProcess,
+) -> None:
+    async with client(server.url) as http:
+        admin, admin_id = await moderator(http, "hard_audit_admin", admin=True)
+        done = await http.post("/api/v1/leaderboard/recalculate", headers=bearer(admin))
+        assert done.status_code == 200, done.text
+        upgrade = await http.post("/api/v1/admin/migrations/upgrade", headers=bearer(admin))
+        assert upgrade.status_code == 200 and upgrade.json()["applied"] == []
+        trail = await http.get(f"/api/v1/moderation/audit?actor={admin_id}", headers=bearer(admin))
+    assert [entry["action"] for entry in trail.json()["items"]] == ["migrate", "recalculate"]
+
+
+async def test_a_wrong_method_says_which_are_allowed(server: ServerProcess) -> None:
+    async with client(server.url) as http:
+        got = await http.delete("/api/v1/login")
+    assert got.status_code == 405 and got.headers["allow"] == "OPTIONS, POST", got.headers
+
+
+async def test_a_signed_token_that_lives_too_long_is_refused(server: ServerProcess) -> None:
+    async with client(server.url) as http:
+        token, user = await player(http, "hard_lifetime")
+        claims = jwt.decode(token, options={"verify_signature": False})
+        now = int(time.time())
+
+        async def me(forged: dict) -> int:
+            signed = jwt.encode({**claims, **forged}, TEST_SECRET, algorithm="HS256")
+            return (await http.get("/api/v1/user/me", headers=bearer(signed))).status_code
+
+        assert await me({}) == 200
+        century = 100 * 365 * 86400
+        assert await me({"iat": now, "exp": now + century}) == 401  # ours: 1 day at most
+        assert await me({"jti": None, "exp": now + 6 * 86400}) == 401  # a jti is text
+        # The Node server's tokens (no jti) may live its 7 days, no more.
+        plain = {k: v for k, v in claims.items() if k != "jti"}
+        for lifetime, status in ((6 * 86400, 200), (8 * 86400, 401)):
+            signed = jwt.encode(
+                {**plain, "iat": now, "exp": now + lifetime}, TEST_SECRET, algorithm="HS256"
+            )
+            got = await http.get("/api/v1/user/me", headers=bearer(signed))
+            assert got.status_code == status, (lifetime, got.text)
+        assert user
+
+
+async def test_nobody_reports_themselves(server: ServerProcess) -> None:
+    async with client(server.url) as http:
+        token, user = await player(http, "hard_self")
+        got = await http.post(
+            "/api/v1/report",
+            json={
+                "problematicIdentifier": user,
+                "problemType": "user",
+                "explanation": "Reporting myself to see what happens here.",
+            },
+            headers=bearer(token),
+        )
+    assert got.status_code == 400 and "yourself" in got.json()["message"], got.text

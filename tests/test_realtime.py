@@ -348,6 +348,10 @@ async def test_garbage_frames_get_errors_and_the_socket_carries_on(server: Serve
         '{"event": "room:join-by-invite", "inviteCode": "abc"}',
         '{"event": "room:chat-message", "roomId": "x", "message": "nul \\u0000 here"}',
         b'{"event": "room:join", "roomId": "0"}',
+        '{"event": "room:join", "roomId": "' + "a" * 100_000 + '"}',  # over 64 KiB
+        '{"event": "room:join-by-invite", "inviteCode": "' + "A" * 100_000 + '"}',
+        '{"event": "room:join", "roomId": ' + "[" * 5000 + "]" * 5000 + "}",  # deep
+        b'{"event": "room:join", "roomId": "' + b"a" * 70_000 + b'"}',
     ]
     for frame in garbage:
         await socket.ws.send(frame)
@@ -355,7 +359,7 @@ async def test_garbage_frames_get_errors_and_the_socket_carries_on(server: Serve
         assert error["message"] and "Traceback" not in error["message"]
     room = await hosted(socket)  # still serving
     assert room["owner"]["username"] == "garbage0"
-    await socket.ws.send("x" * 100_000)  # over the 64 KiB frame limit: closed
+    await socket.ws.send("x" * 2_000_000)  # over the 1 MiB a socket reads at all: closed
     with pytest.raises(websockets.ConnectionClosed) as closed:
         while True:
             await socket.ws.recv()

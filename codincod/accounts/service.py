@@ -140,7 +140,7 @@ async def logout(token: str | None, settings: Settings) -> None:
     if not token:
         return
     try:
-        claims = tokens.decode(token, settings.jwt_secret or "")
+        claims = claims_of(token, settings)
     except Unauthenticated:
         return
     now = utcnow()
@@ -167,6 +167,12 @@ WHERE u.id = $1
 """
 
 
+def claims_of(token: str, settings: Settings) -> tokens.Claims:
+    """A session token's claims, checked: signature, expiry, and a lifetime no longer than
+    this server gives (or the Node server gave) its sessions."""
+    return tokens.decode(token, settings.jwt_secret or "", settings.jwt_expiry_seconds)
+
+
 async def authenticate(token: str | None, settings: Settings, *, banned_too: bool = False) -> Actor:
     """The actor a session token stands for: the user, the token's revocation and the user's
     active bans, read in one query (or remembered, see ``authcache``). The role is the
@@ -174,7 +180,7 @@ async def authenticate(token: str | None, settings: Settings, *, banned_too: boo
     through (to appeal their ban)."""
     if not token:
         raise Unauthenticated("No authentication token provided", title="Unauthorized")
-    claims = tokens.decode(token, settings.jwt_secret or "")
+    claims = claims_of(token, settings)
     state = await _session_state(claims)
     if state.revoked:
         raise Unauthenticated(ENDED, title="Unauthorized")

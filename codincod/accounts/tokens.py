@@ -17,6 +17,7 @@ from codincod.timeutil import utcnow
 
 ALGORITHM = "HS256"
 _LATEST_EXPIRY = 253_402_300_799  # 9999-12-31T23:59:59Z
+NODE_LIFETIME_SECONDS = 7 * 24 * 3600  # the Node server's sessions ("7d")
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,8 @@ class Claims:
     role: str
     token_id: str
     expires_at: datetime
+    lifetime_seconds: int = 0  # exp - iat
+    ours: bool = True  # issued here (with a jti); the Node server's have none
 
 
 def issue(*, user_id: str, username: str, role: str, secret: str, ttl_seconds: int) -> str:
@@ -57,8 +60,11 @@ _VERIFIED_MAX = 10_000
 _verified: dict[tuple[str, str], Claims] = {}
 
 
-def decode(token: str, secret: str) -> Claims:
-    """The claims of a valid, unexpired token signed with ``secret``, or Unauthenticated."""
+def decode(token: str, secret: str, max_lifetime_seconds: int | None = None) -> Claims:
+    """The claims of a valid, unexpired token signed with ``secret``, or Unauthenticated.
+    ``max_lifetime_seconds``: the longest a token of ours may live (the Node server's live
+    at most 7 days): a correctly signed token that claims more was not made by a server
+    (a leaked secret, or a forgery), and is refused."""
     claims = _verified.get((secret, token))
     if claims is None:
         claims = _verify(token, secret)
@@ -67,6 +73,10 @@ def decode(token: str, secret: str) -> Claims:
         _verified[(secret, token)] = claims
     if claims.expires_at <= utcnow():
         raise Unauthenticated("Authorization token expired", title="Unauthorized")
+    if max_lifetime_seconds is not None:
+        longest = max_lifetime_seconds if claims.ours else NODE_LIFETIME_SECONDS
+        if claims.lifetime_seconds > longest:
+            raise Unauthenticated("Authorization token is invalid", title="Unauthorized")
     return claims
 
 
@@ -80,11 +90,13 @@ def _verify(token: str, secret: str) -> Claims:
         raise Unauthenticated("Authorization token expired", title="Unauthorized") from error
     except jwt.PyJWTError as error:
         raise Unauthenticated("Authorization token is invalid", title="Unauthorized") from error
-    user_id, expires = payload.get("userId"), payload.get("exp")
+    user_id, expires, issued = payload.get("userId"), payload.get("exp"), payload.get("iat")
     if not is_valid_id(user_id) or payload.get("isAuthenticated") is not True:
         raise Unauthenticated("Authorization token is invalid", title="Unauthorized")
     # An expiry past what a date can hold (year 9999) is forged or broken: not a session.
     if not isinstance(expires, int | float) or not 0 < expires < _LATEST_EXPIRY:
+        raise Unauthenticated("Authorization token is invalid", title="Unauthorized")
+    if not isinstance(issued, int | float) or issued > expires:
         raise Unauthenticated("Authorization token is invalid", title="Unauthorized")
     return Claims(
         user_id=str(user_id).lower(),
@@ -92,6 +104,8 @@ def _verify(token: str, secret: str) -> Claims:
         role=str(payload.get("role", "user")),
         token_id=token_id(token, payload),
         expires_at=datetime.fromtimestamp(int(expires), tz=utcnow().tzinfo),
+        lifetime_seconds=int(expires - issued),
+        ours=isinstance(payload.get("jti"), str),
     )
 
 

@@ -15,7 +15,7 @@ from codincod.accounts import service as accounts
 from codincod.accounts.models import User, UserBan
 from codincod.actors import Actor
 from codincod.errors import Forbidden, NotFound
-from codincod.games import lifecycle
+from codincod.games import ending, lifecycle
 from codincod.games.models import ChatMessage, Game, GameEvent, WaitingRoom
 from codincod.moderation import audit, banning
 from codincod.moderation.models import BanAppeal, Report
@@ -158,3 +158,14 @@ async def set_role(actor: Actor, user_id: str, role: str, reason: str | None) ->
         await audit.record(actor, "set_role", "user", user.id, reason, previous=before, role=role)
     await accounts.session_changed(user_id=user.id)
     return user
+
+
+async def recalculate_ratings(actor: Actor) -> dict[str, int]:
+    """Moderators: rebuild every rating from the finished games (the same result each time);
+    audited. The games rated, per mode."""
+    if not actor.is_moderator:
+        raise Forbidden("Only moderators may recalculate the leaderboards", title="Forbidden")
+    processed = await ending.recalculate()
+    async with in_transaction():
+        await audit.record(actor, "recalculate", "ratings", "all", None, processed=processed)
+    return processed

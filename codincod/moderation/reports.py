@@ -11,7 +11,7 @@ from codincod.accounts.models import User
 from codincod.accounts.schemas import ObjectId
 from codincod.actors import Actor
 from codincod.comments.models import Comment
-from codincod.errors import Conflict, NotFound
+from codincod.errors import Conflict, InvalidInput, NotFound
 from codincod.games.models import ChatMessage
 from codincod.moderation import feed
 from codincod.moderation.models import Report
@@ -57,6 +57,9 @@ async def _can_see(actor: Actor, problem_type: str, target_id: str) -> bool:
 async def create(actor: Actor, data: ReportCreate) -> Report:
     if not await _can_see(actor, data.problemType, data.problematicIdentifier):
         raise NotFound(MISSING[data.problemType])
+    offender = await owner_of(data.problemType, data.problematicIdentifier)
+    if offender == actor.id:
+        raise InvalidInput("You cannot report yourself or what you wrote", title="Bad Request")
     duplicate = await Report.exists(
         reported_by_id=actor.id,
         problem_type=data.problemType,
@@ -71,7 +74,7 @@ async def create(actor: Actor, data: ReportCreate) -> Report:
             target_id=data.problematicIdentifier,
             reported_by_id=actor.id,
             explanation=data.explanation.strip(),
-            reported_user_id=await owner_of(data.problemType, data.problematicIdentifier),
+            reported_user_id=offender,
         )
     except IntegrityError as error:  # the same report sent twice at once: one row stands
         raise Conflict(DUPLICATE) from error

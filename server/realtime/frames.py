@@ -14,6 +14,7 @@ from codincod.validation import Schema, issues
 from server.http import refuse_nul
 
 PARSE_FAILED = "parsing message failed"
+MAX_FRAME_BYTES = 64 * 1024  # a frame is one small JSON object
 
 
 class Frame(Schema):
@@ -75,6 +76,8 @@ class Refused(Exception):
 
 
 def parse(raw: str | bytes, schemas: dict[str, type[Frame]]) -> Frame:
+    if len(raw) > MAX_FRAME_BYTES:
+        raise Refused(f"{PARSE_FAILED}: a frame is at most {MAX_FRAME_BYTES} bytes")
     data = _json(raw)
     event = data.get("event")
     schema = schemas.get(event) if isinstance(event, str) else None

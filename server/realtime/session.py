@@ -12,7 +12,6 @@ from sanic import Request
 from sanic.server.websockets.impl import WebsocketImplProtocol
 
 from codincod.accounts import service as accounts
-from codincod.accounts import tokens
 from codincod.actors import Actor
 from codincod.errors import Banned, DomainError
 from codincod.games.play import ENDED_BY_PAGE, ENDED_BY_SERVER, LOST
@@ -61,7 +60,7 @@ async def admit(
     if hub.open_sockets(actor.id) >= limit:
         await refuse(ws, too_many(limit), tell=True)
         return None
-    claims = tokens.decode(session_token(request) or "", settings_of(request).jwt_secret or "")
+    claims = accounts.claims_of(session_token(request) or "", settings_of(request))
     conn = Connection(ws, actor, Session(claims.token_id, claims.expires_at, staff))
     hub.track(conn)
     return conn

@@ -140,7 +140,9 @@ async def upgrade(request: Request) -> HTTPResponse:
     admin.admins_only(who)
     settings = settings_of(request)
     before = await dbmigrate.status_here(settings)
-    if not before.pending:
+    if not before.pending:  # nothing to do, and said so in the audit log all the same
+        async with in_transaction():
+            await audit.record(who, "migrate", "database", settings.dialect, None, applied=[])
         return reply({"applied": [], "backup": None, "pending": []})
     backup = await backups.back_up(settings)
     await dbmigrate.upgrade_elsewhere(settings)

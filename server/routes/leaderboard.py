@@ -10,9 +10,8 @@ from sanic import Blueprint, Request
 from sanic.response import HTTPResponse
 
 from codincod import db
-from codincod.errors import Forbidden
-from codincod.games import ending
 from codincod.games.modes import check_mode
+from codincod.moderation import admin
 from codincod.ratings import service as ratings
 from codincod.validation import Schema, parse
 from server import shapes
@@ -33,9 +32,7 @@ class BoardQuery(Schema):
 @described({200: shapes.Recalculated}, auth="required")
 async def recalculate(request: Request) -> HTTPResponse:
     """Moderators: rebuild every rating from the finished games (the same result each time)."""
-    if not (await actor(request)).is_moderator:
-        raise Forbidden("Only moderators may recalculate the leaderboards", title="Forbidden")
-    processed = await ending.recalculate()
+    processed = await admin.recalculate_ratings(await actor(request))
     return reply(
         {
             "success": True,
