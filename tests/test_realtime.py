@@ -582,9 +582,9 @@ async def test_the_staff_feed_hears_a_timer_ended_game_and_code_stays_hidden_thr
     it. A rival reads a hand-in's code only once the game is over, not during the grace in
     which hand-ins are still taken."""
     async with client(server.url) as http:
-        ((author, _),) = await users(http, "grace_author", 1)
+        ((author, _),) = await users(http, "hidden_author", 1)
         puzzle_id = await sum_puzzle(http, author)
-        (alice, _), (bob, _), (mod, mod_id) = await users(http, "grace", 3)
+        (alice, _), (bob, _), (mod, mod_id) = await users(http, "hidden", 3)
         await User.filter(id=mod_id).update(role="moderator")
         feed = await Socket.open(server.url, "/ws/admin", mod)
         await feed.next("feed:open")
