@@ -16,6 +16,7 @@ class Actor:
     username: str
     role: str
     is_admin: bool = False  # a moderator who may also change roles and run migrations
+    read_only: bool = False  # a session that may look but change nothing
 
     @property
     def is_moderator(self) -> bool:

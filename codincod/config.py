@@ -206,6 +206,13 @@ class Settings(BaseSettings):
         le=600,
         description="How long a waiting-room member whose sockets all closed keeps their place.",
     )
+    readonly_token_max_days: int = Field(
+        default=90,
+        ge=1,
+        le=3650,
+        description="Longest life of a read-only token made by `codincod user token "
+        "--readonly --days N` (for dashboards and scripts).",
+    )
     sockets_per_user: int = Field(
         default=20,
         ge=1,

@@ -61,6 +61,14 @@ class Conflict(DomainError):
     status = 409
 
 
+@dataclass
+class Held(Conflict):
+    """An item another moderator holds (a claim): who, and until when."""
+
+    holder: dict[str, Any] = field(default_factory=dict)
+    expires_at: str = ""
+
+
 class PayloadTooLarge(DomainError):
     status = 413
 

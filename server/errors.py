@@ -16,7 +16,7 @@ from sanic.exceptions import SanicException
 from sanic.response import HTTPResponse
 from tortoise.exceptions import DBConnectionError, IntegrityError
 
-from codincod.errors import Banned, DomainError, RateLimited
+from codincod.errors import Banned, DomainError, Held, RateLimited
 from server.wire import reply
 
 log = logging.getLogger("codincod.server")
@@ -29,6 +29,9 @@ def domain_error_body(error: DomainError) -> dict[str, Any]:
         body["details"] = error.details
     if isinstance(error, Banned):
         body["banDetails"] = error.ban
+    if isinstance(error, Held):
+        body["holder"] = error.holder
+        body["expiresAt"] = error.expires_at
     if isinstance(error, RateLimited):
         body["statusCode"] = 429
         body["retryAfter"] = error.retry_after

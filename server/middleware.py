@@ -11,9 +11,10 @@ from sanic import Request, Sanic
 from sanic.response import BaseHTTPResponse
 
 from codincod import ids
+from codincod.accounts import service as accounts
 from codincod.bus import bus
-from codincod.errors import Forbidden, InvalidInput, RateLimited
-from server.http import client_address, settings_of
+from codincod.errors import DomainError, Forbidden, InvalidInput, RateLimited
+from server.http import client_address, session_token, settings_of
 from server.ratelimit import Limit, RateLimiter, Verdict
 
 access_log = logging.getLogger("codincod.access")
@@ -76,6 +77,30 @@ def _screen_path_ids(request: Request) -> None:
             params[name] = ids.key(value)
 
 
+READ_ONLY = "read-only session"
+
+
+def _refuse_writes_of_read_only_sessions(request: Request) -> None:
+    """A read-only session may look, not change: every write it sends is refused here, for
+    every route at once, whatever the client (routes that start or end a session, marked
+    ``ctx_any_session``, excepted)."""
+    if request.method not in WRITES:
+        return
+    if request.route is not None and getattr(request.route.ctx, "any_session", False):
+        return
+    token = session_token(request)
+    if token is None:
+        return
+    try:
+        claims = accounts.claims_of(token, settings_of(request))
+    except DomainError:
+        return  # no session at all: the route answers as it does for anyone
+    if claims.read_only:
+        raise Forbidden(
+            "This is a read-only session: it may look but not change anything", title=READ_ONLY
+        )
+
+
 async def on_request(request: Request) -> None:
     incoming = request.headers.get("x-request-id", "")
     request.ctx.request_id = incoming if _REQUEST_ID.fullmatch(incoming) else os.urandom(8).hex()
@@ -84,6 +109,7 @@ async def on_request(request: Request) -> None:
     if request.method == "OPTIONS":
         return
     _screen_path_ids(request)
+    _refuse_writes_of_read_only_sessions(request)
     _refuse_nul_in_url(request)
     _check_origin(request)
     settings = settings_of(request)

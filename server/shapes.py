@@ -32,6 +32,10 @@ class Health(TypedDict):
     status: str
 
 
+class IssuedToken(TypedDict):
+    token: str
+
+
 class Readiness(TypedDict):
     status: str
     database: str
@@ -343,11 +347,37 @@ class Recalculated(TypedDict):
 # --- moderation ---------------------------------------------------------------------------------
 
 
+class Holder(TypedDict):
+    _id: str
+    username: str
+
+
+class ClaimHeld(TypedDict):
+    holder: Holder
+    expiresAt: Timestamp
+
+
+class Consequence(TypedDict):
+    upheld: int
+    text: str
+    ban: dict[str, Any] | None
+
+
+class ReportEvidence(TypedDict):
+    report: dict[str, Any]
+    user: Holder | None
+    upheldReports: int
+    bans: list[dict[str, Any]]
+    recentChat: list[dict[str, Any]]
+    consequence: Consequence | None
+
+
 class ReviewItem(TypedDict):
     id: str
     type: str
     title: str
     createdAt: Timestamp
+    claimedBy: Holder | None
     description: NotRequired[str]
     reportExplanation: NotRequired[str]
     reportedBy: NotRequired[str]

@@ -25,6 +25,7 @@ from codincod.games.play import GameView, HandedIn
 from codincod.games.rooms import RoomView
 from codincod.games.service import phase
 from codincod.moderation.models import AuditEntry, BanAppeal, Report
+from codincod.moderation.review import Evidence
 from codincod.moderation.review import Item as ReviewItem
 from codincod.pagination import Page
 from codincod.puzzles.models import Puzzle, Validator
@@ -404,7 +405,33 @@ def review_item_dto(item: ReviewItem) -> dict[str, Any]:
     body: dict[str, Any] = {"id": item.id, "type": item.type, "title": item.title}
     body["createdAt"] = _time(item.created_at)
     body.update({key: value for key, value in item.fields.items() if value is not None})
+    body["claimedBy"] = item.claimed_by
     return body
+
+
+def evidence_dto(found: Evidence) -> dict[str, Any]:
+    offender = found.offender
+    then = found.consequence
+    ban = None
+    if then is not None and then.ban is not None:
+        days = then.ban.duration.days if then.ban.duration else None
+        ban = {"type": "permanent" if days is None else "temporary", "days": days}
+    return {
+        "report": report_dto(found.report),
+        "user": {"_id": offender.id, "username": offender.username} if offender else None,
+        "upheldReports": found.upheld,
+        "bans": [ban_dto(b) for b in found.bans],
+        "recentChat": [
+            {
+                "_id": line.id,
+                "gameId": line.game_id,  # type: ignore[attr-defined]
+                "message": line.message,
+                "createdAt": _time(line.created_at),
+            }
+            for line in found.recent_chat
+        ],
+        "consequence": {"upheld": then.upheld, "text": then.text, "ban": ban} if then else None,
+    }
 
 
 def ban_dto(ban: UserBan) -> dict[str, Any]:

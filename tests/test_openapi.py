@@ -85,6 +85,8 @@ def known_ids(fuzzed_server: ServerProcess, session_cookie: str) -> dict[str, st
         "report_id": "0" * 24,
         "appeal_id": "0" * 24,
         "game_id": "0" * 24,
+        "item_type": "puzzle",
+        "item_id": puzzle,
     }
 
 

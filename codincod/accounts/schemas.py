@@ -101,3 +101,5 @@ class Credentials(Schema):
     # Any non-empty password may be tried; only the check against the hash decides.
     identifier: Annotated[str, Field(min_length=1, max_length=EMAIL_MAX)]
     password: Annotated[str, Field(min_length=1, max_length=4096)]
+    # "read": a read-only session (dashboards, scripts, ``codincod console --readonly``).
+    scope: Literal["full", "read"] = "full"

@@ -115,15 +115,41 @@ async def login(data: Credentials, settings: Settings) -> User:
     return user
 
 
-def issue_token(user: User, settings: Settings) -> str:
+def issue_token(
+    user: User, settings: Settings, *, read_only: bool = False, ttl_seconds: int | None = None
+) -> str:
+    """A session token; ``read_only``: one that may look but change nothing (enforced by the
+    server on every write, whatever the client)."""
     assert settings.jwt_secret, "settings.with_jwt_secret() must run at start-up"
     return tokens.issue(
         user_id=user.id,
         username=user.username,
         role=user.role,
         secret=settings.jwt_secret,
-        ttl_seconds=settings.jwt_expiry_seconds,
+        ttl_seconds=ttl_seconds or settings.jwt_expiry_seconds,
+        read_only=read_only,
     )
+
+
+async def token_for(username: str, settings: Settings, *, read_only: bool, days: float) -> str:
+    """A token for USERNAME made by an operator (``codincod user token``): a read-only one
+    lives up to ``readonly_token_max_days``, a full one no longer than a login's."""
+    user = await User.get_or_none(username=username)
+    if user is None:
+        raise NotFound(f"No user named {username!r}")
+    longest = settings.readonly_token_max_days * 86400 if read_only else settings.jwt_expiry_seconds
+    seconds = int(days * 86400)
+    if not 60 <= seconds <= longest:
+        raise InvalidInput(
+            f"--days must give between a minute and {longest / 86400:g} days for this token"
+        )
+    return issue_token(user, settings, read_only=read_only, ttl_seconds=seconds)
+
+
+async def read_only_token(actor: Actor, settings: Settings) -> str:
+    """A read-only session for the acting user (the console's --readonly with a full token)."""
+    user = await User.get(id=actor.id)
+    return issue_token(user, settings, read_only=True)
 
 
 async def session_changed(*, user_id: str | None = None, token_id: str | None = None) -> None:
@@ -170,7 +196,12 @@ WHERE u.id = $1
 def claims_of(token: str, settings: Settings) -> tokens.Claims:
     """A session token's claims, checked: signature, expiry, and a lifetime no longer than
     this server gives (or the Node server gave) its sessions."""
-    return tokens.decode(token, settings.jwt_secret or "", settings.jwt_expiry_seconds)
+    return tokens.decode(
+        token,
+        settings.jwt_secret or "",
+        settings.jwt_expiry_seconds,
+        settings.readonly_token_max_days * 86400,
+    )
 
 
 async def authenticate(token: str | None, settings: Settings, *, banned_too: bool = False) -> Actor:
@@ -187,7 +218,13 @@ async def authenticate(token: str | None, settings: Settings, *, banned_too: boo
     if not banned_too:
         await _enforce_bans(list(state.bans))
     admin = state.is_admin and state.role == "moderator"
-    return Actor(id=state.user_id, username=state.username, role=state.role, is_admin=admin)
+    return Actor(
+        id=state.user_id,
+        username=state.username,
+        role=state.role,
+        is_admin=admin,
+        read_only=claims.read_only,
+    )
 
 
 async def _session_state(claims: tokens.Claims) -> SessionState:

@@ -29,11 +29,23 @@ class Claims:
     expires_at: datetime
     lifetime_seconds: int = 0  # exp - iat
     ours: bool = True  # issued here (with a jti); the Node server's have none
+    read_only: bool = False  # "scope": "read"
 
 
-def issue(*, user_id: str, username: str, role: str, secret: str, ttl_seconds: int) -> str:
+READ_SCOPE = "read"
+
+
+def issue(
+    *,
+    user_id: str,
+    username: str,
+    role: str,
+    secret: str,
+    ttl_seconds: int,
+    read_only: bool = False,
+) -> str:
     now = int(utcnow().timestamp())
-    payload = {
+    payload: dict[str, object] = {
         "userId": user_id,
         "username": username,
         "role": role,
@@ -42,6 +54,8 @@ def issue(*, user_id: str, username: str, role: str, secret: str, ttl_seconds: i
         "exp": now + ttl_seconds,
         "jti": uuid.uuid4().hex,
     }
+    if read_only:
+        payload["scope"] = READ_SCOPE
     return jwt.encode(payload, secret, algorithm=ALGORITHM)
 
 
@@ -60,7 +74,12 @@ _VERIFIED_MAX = 10_000
 _verified: dict[tuple[str, str], Claims] = {}
 
 
-def decode(token: str, secret: str, max_lifetime_seconds: int | None = None) -> Claims:
+def decode(
+    token: str,
+    secret: str,
+    max_lifetime_seconds: int | None = None,
+    max_read_only_seconds: int = 0,
+) -> Claims:
     """The claims of a valid, unexpired token signed with ``secret``, or Unauthenticated.
     ``max_lifetime_seconds``: the longest a token of ours may live (the Node server's live
     at most 7 days): a correctly signed token that claims more was not made by a server
@@ -75,6 +94,8 @@ def decode(token: str, secret: str, max_lifetime_seconds: int | None = None) -> 
         raise Unauthenticated("Authorization token expired", title="Unauthorized")
     if max_lifetime_seconds is not None:
         longest = max_lifetime_seconds if claims.ours else NODE_LIFETIME_SECONDS
+        if claims.read_only:  # read-only tokens for dashboards may be made to last longer
+            longest = max(longest, max_read_only_seconds)
         if claims.lifetime_seconds > longest:
             raise Unauthenticated("Authorization token is invalid", title="Unauthorized")
     return claims
@@ -106,6 +127,7 @@ def _verify(token: str, secret: str) -> Claims:
         expires_at=datetime.fromtimestamp(int(expires), tz=utcnow().tzinfo),
         lifetime_seconds=int(expires - issued),
         ours=isinstance(payload.get("jti"), str),
+        read_only=payload.get("scope") == READ_SCOPE,
     )
 
 

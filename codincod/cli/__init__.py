@@ -249,6 +249,35 @@ def user_set_role(ctx: click.Context, username: str, role: str) -> None:
     click.echo(f"{changed.username} is now a {changed.role}")
 
 
+@user.command("token")
+@click.argument("username")
+@click.option("--readonly", is_flag=True, help="A read-only token: it may look, not change.")
+@click.option(
+    "--days",
+    type=float,
+    default=None,
+    help="Lifetime in days (read-only: up to CODINCOD_READONLY_TOKEN_MAX_DAYS, 90 by default; "
+    "full: the session lifetime, which is also the default).",
+)
+@click.pass_context
+def user_token(ctx: click.Context, username: str, readonly: bool, days: float | None) -> None:
+    """Print a session token for USERNAME, for dashboards, scripts and `codincod console
+    --token`. Treat it as a password; `POST /api/v1/logout` with it revokes it."""
+    from codincod.accounts import service
+
+    settings = _settings(ctx).with_jwt_secret()
+    lifetime = days if days is not None else settings.jwt_expiry_seconds / 86400
+
+    async def make() -> str:
+        return await service.token_for(username, settings, read_only=readonly, days=lifetime)
+
+    try:
+        token = asyncio.run(_with_db(settings, make))
+    except Exception as error:
+        _fail_on_domain_error(error)
+    click.echo(token)
+
+
 @user.command("set-admin")
 @click.argument("username")
 @click.option("--revoke", is_flag=True, help="Take the admin capability back.")

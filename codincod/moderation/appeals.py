@@ -12,7 +12,7 @@ from tortoise.transactions import in_transaction
 from codincod.accounts.models import UserBan
 from codincod.actors import Actor
 from codincod.errors import Conflict, NotFound
-from codincod.moderation import audit, banning, feed
+from codincod.moderation import audit, banning, claims, feed
 from codincod.moderation.models import BanAppeal
 from codincod.timeutil import utcnow
 from codincod.validation import Schema
@@ -63,7 +63,9 @@ async def decide(actor: Actor, appeal_id: str, accepted: bool, reason: str) -> B
     if appeal is None:
         raise NotFound("Appeal not found", title="Appeal not found")
     status = "accepted" if accepted else "rejected"
+    await claims.ensure_free(actor, "appeal", appeal.id)
     async with in_transaction():
+        await claims.settle("appeal", appeal.id)
         changed = await BanAppeal.filter(id=appeal.id, status="pending").update(
             status=status,
             decided_by_id=actor.id,

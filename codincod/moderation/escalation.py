@@ -39,6 +39,36 @@ def crosses_a_step(before: int, after: int) -> bool:
     return any(before < threshold <= after for threshold, _ in STEPS)
 
 
+@dataclass(frozen=True)
+class Consequence:
+    """What upholding one more report against a user does: the count it makes and the ban
+    it brings (None: no new ban), in words for a moderator about to decide."""
+
+    upheld: int
+    ban: Escalation | None
+    text: str
+
+
+def consequence(upheld_before: int) -> Consequence:
+    upheld = upheld_before + 1
+    step = escalation(upheld) if crosses_a_step(upheld_before, upheld) else None
+    if step is None:
+        what = "no new ban"
+    elif step.permanent or step.duration is None:
+        what = "permanent ban"
+    else:
+        what = f"{step.duration.days}-day ban"
+    return Consequence(upheld, step, f"{ordinal(upheld)} upheld report: {what}")
+
+
+def ordinal(number: int) -> str:
+    if 10 <= number % 100 <= 20:
+        suffix = "th"
+    else:
+        suffix = {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
+
+
 def reason(explanation: str) -> str:
     """The ban's reason, within the 500 characters a ban reason may have."""
     text = PREFIX + explanation.strip()

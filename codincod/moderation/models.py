@@ -116,3 +116,24 @@ class AuditEntry(Model):
     class Meta:
         table = "audit_log"
         indexes = (("created_at",), ("actor_id", "created_at"), ("target_id", "created_at"))
+
+
+CLAIM_TYPES = ("puzzle", "report", "appeal")
+
+
+class ModerationClaim(Model):
+    """A moderator working on an item of the queue: nobody else decides it until the claim
+    expires (renewed while the item is open) or is released."""
+
+    id = id_field()
+    created_at = created_at_field()
+    item_type = fields.CharField(max_length=16)
+    item_id = fields.CharField(max_length=24)
+    holder: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="claims", on_delete=fields.CASCADE
+    )
+    expires_at = fields.DatetimeField()
+
+    class Meta:
+        table = "moderation_claims"
+        unique_together = (("item_type", "item_id"),)

@@ -18,7 +18,7 @@ from codincod.actors import Actor
 from codincod.comments.models import Comment
 from codincod.errors import Conflict, Forbidden, InvalidInput, NotFound
 from codincod.games.models import ChatMessage
-from codincod.moderation import audit, banning, escalation
+from codincod.moderation import audit, banning, claims, escalation
 from codincod.moderation.models import BanAppeal, Report
 from codincod.moderation.owners import owner_of
 from codincod.pagination import Page
@@ -49,23 +49,35 @@ class QueueQuery(Schema):
     limit: Annotated[int, Field(ge=1, le=100)] = 20
 
 
-@dataclass(frozen=True)
+@dataclass
 class Item:
     id: str
     type: str
     title: str
     created_at: datetime
     fields: dict[str, Any] = field(default_factory=dict)  # the wire's optional keys
+    claimed_by: dict[str, str] | None = None  # the moderator working on it ({_id, username})
 
 
 async def queue(query: QueueQuery) -> Page[Item]:
     if query.type not in QUEUE_TYPES:
         raise InvalidInput(f"Unknown review type {query.type[:40]!r}", title="Bad Request")
     if query.type == "pending_puzzle":
-        return await _pending_puzzles(query)
-    if query.type == "ban_appeal":
-        return await _appeals(query)
-    return await _reports(query, QUEUE_TYPES[query.type] or "")
+        page = await _pending_puzzles(query)
+    elif query.type == "ban_appeal":
+        page = await _appeals(query)
+    else:
+        page = await _reports(query, QUEUE_TYPES[query.type] or "")
+    return await _with_claims(page, claims.kind_of(query.type))
+
+
+async def _with_claims(page: Page[Item], kind: str) -> Page[Item]:
+    held = await claims.holders(kind, [item.id for item in page.items])
+    for item in page.items:
+        claim = held.get(item.id)
+        if claim is not None:
+            item.claimed_by = {"_id": claim.holder_id, "username": claim.holder_name}
+    return page
 
 
 def _window(query: QueueQuery) -> tuple[int, int]:
@@ -212,7 +224,9 @@ async def _puzzle(puzzle_id: str) -> Puzzle:
 
 async def approve(actor: Actor, puzzle_id: str) -> puzzles.PuzzleView:
     puzzle = await _puzzle(puzzle_id)
+    await claims.ensure_free(actor, "puzzle", puzzle.id)
     async with in_transaction():
+        await claims.settle("puzzle", puzzle.id)
         before = puzzle.visibility
         puzzle.visibility = "approved"
         await puzzle.save(update_fields=["visibility", "updated_at"])
@@ -222,7 +236,9 @@ async def approve(actor: Actor, puzzle_id: str) -> puzzles.PuzzleView:
 
 async def revise(actor: Actor, puzzle_id: str, reason: str) -> puzzles.PuzzleView:
     puzzle = await _puzzle(puzzle_id)
+    await claims.ensure_free(actor, "puzzle", puzzle.id)
     async with in_transaction():
+        await claims.settle("puzzle", puzzle.id)
         before = puzzle.visibility
         puzzle.visibility = "revise"
         puzzle.moderation_feedback = reason
@@ -249,7 +265,9 @@ async def resolve(actor: Actor, report_id: str, status: str) -> Report:
     if report.status != "pending":
         raise Conflict(f"This report was already {report.status}", title="Already decided")
     offender = report.reported_user_id or await owner_of(report.problem_type, report.target_id)  # type: ignore[attr-defined]
+    await claims.ensure_free(actor, "report", report.id)
     async with in_transaction() as connection:
+        await claims.settle("report", report.id)
         if offender is not None:
             await db.lock_name(connection, "offender:" + offender)
         changed = await Report.filter(id=report.id, status="pending").update(
@@ -286,3 +304,37 @@ async def _escalate(actor: Actor, offender: str, report: Report) -> str | None:
         actor, target, reason, step.duration, automatic=True, report=report.id, upheld=upheld
     )
     return target.id
+
+
+# --- evidence before a decision -------------------------------------------------------------
+
+RECENT_CHAT = 10
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What a moderator sees before deciding a report: whom it is about, their record, and
+    what upholding it would do (the same rule the decision applies)."""
+
+    report: Report
+    offender: User | None
+    upheld: int  # reports against the offender already upheld
+    bans: list[Any]  # the offender's bans, newest first
+    recent_chat: list[ChatMessage]  # the offender's latest lines, newest first
+    consequence: escalation.Consequence | None  # None: decided already, or nobody to count
+
+
+async def evidence(report_id: str) -> Evidence:
+    report = await Report.get_or_none(id=report_id.lower())
+    if report is None:
+        raise NotFound("Report not found", title="Report not found")
+    offender_id = report.reported_user_id or await owner_of(report.problem_type, report.target_id)  # type: ignore[attr-defined]
+    offender = await User.get_or_none(id=offender_id) if offender_id else None
+    if offender is None:
+        return Evidence(report, None, 0, [], [], None)
+    upheld = await Report.filter(reported_user_id=offender.id, status="resolved").count()
+    bans = await banning.history(offender.id)
+    chat = await ChatMessage.filter(user_id=offender.id).order_by("-created_at").limit(RECENT_CHAT)
+    pending = report.status == "pending"
+    then = escalation.consequence(upheld) if pending else None
+    return Evidence(report, offender, upheld, bans, list(chat), then)

@@ -56,6 +56,7 @@ class Session:
     token_id: str
     expires_at: datetime
     staff: bool = False  # the staff feed: its user must stay a moderator
+    read_only: bool = False  # frames that change something are refused
 
 
 class Connection:

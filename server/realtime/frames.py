@@ -67,6 +67,10 @@ GAME: dict[str, type[Frame]] = {
 }
 
 
+# What a read-only session may still send: asking again for what it already sees.
+READS = frozenset({"player:submitted"})
+
+
 class Refused(Exception):
     """A frame that cannot be served; ``message`` is what the client is told."""
 

@@ -38,6 +38,7 @@ async def who(request: Request) -> tuple[Actor | None, str]:
 
 
 MODERATORS_ONLY = "Moderators only"
+READ_ONLY = "read-only session: it may look but not change anything"
 
 
 def too_many(limit: int) -> str:
@@ -61,7 +62,8 @@ async def admit(
         await refuse(ws, too_many(limit), tell=True)
         return None
     claims = accounts.claims_of(session_token(request) or "", settings_of(request))
-    conn = Connection(ws, actor, Session(claims.token_id, claims.expires_at, staff))
+    session = Session(claims.token_id, claims.expires_at, staff, claims.read_only)
+    conn = Connection(ws, actor, session)
     hub.track(conn)
     return conn
 
@@ -109,6 +111,9 @@ async def serve_frames(
             continue
         if not await still_allowed(request, conn):
             return
+        if conn.session.read_only and frame.event not in frames.READS:
+            conn.send({"event": "error", "message": READ_ONLY})
+            continue
         try:
             await handle(conn, frame)
         except DomainError as error:

@@ -3,10 +3,13 @@ Moderators only; every handler translates, the rules are in ``codincod.moderatio
 
 from __future__ import annotations
 
+from typing import Any
+
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse
 
-from codincod.moderation import appeals, audit, banning, review
+from codincod.moderation import appeals, audit, banning, claims, review
+from codincod.timeutil import iso_z
 from codincod.validation import parse
 from server import shapes
 from server.http import body_as, moderator, query_args
@@ -15,6 +18,7 @@ from server.wire import (
     appeal_dto,
     audit_dto,
     ban_dto,
+    evidence_dto,
     page_dto,
     puzzle_page_dto,
     reply,
@@ -130,3 +134,44 @@ async def audit_log(request: Request) -> HTTPResponse:
     await moderator(request)
     page = await audit.listing(parse(audit.AuditQuery, query_args(request)))
     return reply(page_dto(page, [audit_dto(e) for e in page.items]))
+
+
+# --- claims and evidence ------------------------------------------------------------------------
+
+
+def _claim_body(found: claims.Claim) -> dict[str, Any]:
+    return {
+        "holder": {"_id": found.holder_id, "username": found.holder_name},
+        "expiresAt": iso_z(found.expires_at),
+    }
+
+
+@bp.post("/claim")
+@described(
+    {200: shapes.ClaimHeld, 409: shapes.ClaimHeld}, body=claims.ClaimRequest, auth="required"
+)
+async def claim_item(request: Request) -> HTTPResponse:
+    """Work on an item (``type``: puzzle, report or appeal; or a review queue type): it is
+    yours for 5 minutes, renewed by claiming again. 409 names who holds it otherwise."""
+    who = await moderator(request)
+    wanted = body_as(request, claims.ClaimRequest)
+    return reply(_claim_body(await claims.claim(who, wanted.type, wanted.id)))
+
+
+@bp.delete("/claim/<item_type:str>/<item_id:str>")
+@described({200: shapes.Message}, auth="required")
+async def release_item(request: Request, item_type: str, item_id: str) -> HTTPResponse:
+    """Stop working on an item: others may decide it."""
+    who = await moderator(request)
+    released = await claims.release(who, item_type, item_id)
+    return reply({"message": "Released" if released else "You held no claim on it"})
+
+
+@bp.get("/report/<report_id:str>/evidence")
+@described({200: shapes.ReportEvidence}, auth="required")
+async def report_evidence(request: Request, report_id: str) -> HTTPResponse:
+    """A report with whom it is about, their upheld reports, bans and recent chat, and what
+    upholding it would do (the escalation rule the decision applies)."""
+    await moderator(request)
+    found = await review.evidence(report_id)
+    return reply(evidence_dto(found))
