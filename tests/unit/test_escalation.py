@@ -6,7 +6,14 @@ from datetime import timedelta
 
 import pytest
 
-from codincod.moderation.escalation import REASON_MAX, crosses_a_step, escalation, reason
+from codincod.moderation.escalation import (
+    REASON_MAX,
+    consequence,
+    crosses_a_step,
+    escalation,
+    ordinal,
+    reason,
+)
 
 
 @pytest.mark.parametrize(
@@ -51,3 +58,41 @@ def test_reasons_fit_a_ban() -> None:
     assert reason("spam") == "Automatic escalation: spam"
     long = reason("x" * 1000)
     assert len(long) == REASON_MAX and long.endswith("...")
+
+
+@pytest.mark.parametrize(
+    ("before", "text"),
+    [
+        (0, "1st upheld report: no new ban"),
+        (2, "3rd upheld report: 1-day ban"),
+        (3, "4th upheld report: no new ban"),
+        (4, "5th upheld report: 3-day ban"),
+        (6, "7th upheld report: 7-day ban"),
+        (9, "10th upheld report: permanent ban"),
+        (10, "11th upheld report: no new ban"),
+        (20, "21st upheld report: no new ban"),
+    ],
+)
+def test_what_upholding_one_more_report_does(before: int, text: str) -> None:
+    assert consequence(before).text == text
+    assert (consequence(before).ban is not None) == crosses_a_step(before, before + 1)
+
+
+@pytest.mark.parametrize(
+    ("number", "text"),
+    [
+        (1, "1st"),
+        (2, "2nd"),
+        (3, "3rd"),
+        (4, "4th"),
+        (11, "11th"),
+        (12, "12th"),
+        (13, "13th"),
+        (21, "21st"),
+        (22, "22nd"),
+        (101, "101st"),
+        (111, "111th"),
+    ],
+)
+def test_ordinals(number: int, text: str) -> None:
+    assert ordinal(number) == text
