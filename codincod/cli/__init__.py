@@ -93,6 +93,43 @@ def serve(
     run_server(settings)
 
 
+@main.command()
+@click.option(
+    "--server",
+    "server_url",
+    envvar="CODINCOD_SERVER",
+    help="The server's address (default: the local one from the settings, "
+    "http://127.0.0.1:8888; $CODINCOD_SERVER).",
+)
+@click.option("--readonly", is_flag=True, help="A read-only session: look, change nothing.")
+@click.option(
+    "--token",
+    envvar="CODINCOD_TOKEN",
+    help="A session token (e.g. from `codincod user token`); skips the login screen "
+    "($CODINCOD_TOKEN).",
+)
+@click.pass_context
+def console(ctx: click.Context, server_url: str | None, readonly: bool, token: str | None) -> None:
+    """The moderators' terminal console: review queue, reports, users, games, appeals, the
+    audit log and migrations, live, over a running server. 1-8 switch screens, ? lists the
+    keys, ctrl+p opens the command palette, ctrl+q quits."""
+    from tui import config
+    from tui.app import ConsoleApp
+    from tui.client import Client
+
+    if server_url is None:
+        settings = _settings(ctx)
+        host = "127.0.0.1" if settings.host in ("0.0.0.0", "::") else settings.host
+        server_url = f"http://{host}:{settings.port}"
+    kept = token or config.load_token(server_url)
+    client = Client(server_url, kept)
+    app = ConsoleApp(client, read_only=readonly, remember=token is None)
+    app.run()
+    asyncio.run(client.close())
+    if app.return_code:
+        sys.exit(app.return_code)
+
+
 @main.command("config")
 @click.pass_context
 def show_config(ctx: click.Context) -> None:

@@ -15,7 +15,7 @@ from codincod.accounts import service as accounts
 from codincod.accounts.models import User, UserBan
 from codincod.actors import Actor
 from codincod.errors import Forbidden, NotFound
-from codincod.games import ending, lifecycle
+from codincod.games import ending, lifecycle, rooms
 from codincod.games.models import ChatMessage, Game, GameEvent, WaitingRoom
 from codincod.moderation import audit, banning
 from codincod.moderation.models import BanAppeal, Report
@@ -169,3 +169,19 @@ async def recalculate_ratings(actor: Actor) -> dict[str, int]:
     async with in_transaction():
         await audit.record(actor, "recalculate", "ratings", "all", None, processed=processed)
     return processed
+
+
+ROOMS_SHOWN = 200
+
+
+async def open_rooms() -> list[rooms.RoomView]:
+    """Every open waiting room, public or private, newest first, with its members (the host
+    first)."""
+    ids = (
+        await WaitingRoom.filter(state="open")
+        .order_by("-created_at")
+        .limit(ROOMS_SHOWN)
+        .values_list("id", flat=True)
+    )
+    found = [await rooms.view(str(room_id)) for room_id in ids]
+    return [room for room in found if room is not None and room.members]

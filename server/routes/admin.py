@@ -25,6 +25,7 @@ from server.wire import (
     page_dto,
     reply,
     report_dto,
+    room_dto,
     user_dto,
 )
 
@@ -120,6 +121,15 @@ async def game(request: Request, game_id: str) -> HTTPResponse:
     body["chat"] = [play.chat_line(line) for line in record.chat]
     body["events"] = [game_event_dto(event) for event in record.events]
     return reply(body)
+
+
+@bp.get("/rooms")
+@described({200: dict[str, Any]}, auth="required")
+async def open_rooms(request: Request) -> HTTPResponse:
+    """Open waiting rooms, public and private, with their host and members."""
+    await moderator(request)
+    found = await admin.open_rooms()
+    return reply({"rooms": [{**room_dto(room), "visibility": room.visibility} for room in found]})
 
 
 @bp.get("/migrations")

@@ -1,0 +1,64 @@
+"""``6`` Appeals: banned users' appeals of bans still in force. Enter claims one; ``a``
+accepts (the ban ends), ``j`` rejects; both with a reason."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual import work
+from textual.binding import Binding, BindingType
+
+from tui.dialogs import Reason
+from tui.screens.base import Row, TableScreen
+from tui.screens.claims import ClaimsMixin
+
+
+class Appeals(ClaimsMixin, TableScreen):
+    TITLE = "Appeals"
+    KIND = "appeal"
+    COLUMNS = ("User", "Ban", "Appeal", "Claimed by", "Filed")
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *TableScreen.BINDINGS,
+        Binding("enter", "open", "Open (claim)"),
+        Binding("a", "accept", "Accept", id="accept"),
+        Binding("j", "reject", "Reject", id="reject"),
+    ]
+
+    async def fetch(self) -> list[Row]:
+        page = await self.client.queue("ban_appeal", self.page_number)
+        self.total_pages = max(1, page.total_pages)
+        return page.items
+
+    def cells(self, row: Row) -> tuple[Any, ...]:
+        holder = row.get("claimedBy")
+        return (
+            row.get("reportedUserName", ""),
+            row.get("banReason", "")[:40],
+            (row.get("description") or "")[:50],
+            holder["username"] if holder else "",
+            row["createdAt"][:16],
+        )
+
+    def describe(self, row: Row) -> str:
+        return (
+            f"[b]Appeal from {row.get('reportedUserName', '')}[/b]\n\n"
+            f"Ban: {row.get('banReason', '')}\n\nAppeal: {row.get('description', '')}"
+        )
+
+    def action_accept(self) -> None:
+        if (row := self.selected) is not None and self.may_write():
+            self._decide(row, accept=True)
+
+    def action_reject(self) -> None:
+        if (row := self.selected) is not None and self.may_write():
+            self._decide(row, accept=False)
+
+    @work
+    async def _decide(self, row: Row, accept: bool) -> None:
+        verb = "Accept" if accept else "Reject"
+        reason = await self.app.push_screen_wait(Reason(f"{verb} this appeal: the reason"))
+        if reason:
+            await self.perform(
+                lambda: self.client.decide_appeal(row["id"], accept, reason),
+                "Appeal accepted: the ban has ended" if accept else "Appeal rejected",
+            )

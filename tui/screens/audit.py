@@ -1,0 +1,62 @@
+"""``7`` Audit log: every staff action, newest first. ``/`` filters: ``actor:NAME``,
+``action:ACTION`` and ``target:ID`` ask the server; any other words filter the rows shown."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.widgets import Input
+
+from tui.screens.base import Row, TableScreen
+
+FIELDS = {"actor": "actor", "action": "action", "target": "target"}
+
+
+def split_filter(text: str) -> tuple[dict[str, str], str]:
+    """``actor:alice ban`` -> ({"actor": "alice"}, "ban")."""
+    asked: dict[str, str] = {}
+    words = []
+    for word in text.split():
+        name, _, value = word.partition(":")
+        if value and name in FIELDS:
+            asked[FIELDS[name]] = value
+        else:
+            words.append(word)
+    return asked, " ".join(words)
+
+
+class Audit(TableScreen):
+    TITLE = "Audit log"
+    COLUMNS = ("When", "Actor", "Action", "Target", "Reason")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked: dict[str, str] = {}
+
+    async def fetch(self) -> list[Row]:
+        page = await self.client.audit(**self.asked)
+        return page.items
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id != "filter":
+            return
+        self.asked, rest = split_filter(event.value)
+        event.input.value = rest
+        super().on_input_submitted(event)
+        self.reload()
+
+    def cells(self, row: Row) -> tuple[Any, ...]:
+        return (
+            row["createdAt"][:19],
+            row["actor"]["username"],
+            row["action"],
+            f"{row['targetType']} {row['targetId']}",
+            (row.get("reason") or "")[:40],
+        )
+
+    def describe(self, row: Row) -> str:
+        details = "\n".join(f"  {k}: {v}" for k, v in (row.get("details") or {}).items())
+        return (
+            f"[b]{row['action']}[/b] by {row['actor']['username']} at {row['createdAt']}\n"
+            f"on {row['targetType']} {row['targetId']}\n\n{row.get('reason') or ''}\n\n{details}"
+        )

@@ -1,0 +1,174 @@
+"""What every table screen shares: a table whose cursor starts on the first row, a detail pane
+for the selected row, ``/`` to filter, loading in a worker, and actions that ask first, refuse
+politely in a read-only session and turn the server's refusals into notifications."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from tui.client import ApiError, Client
+
+if TYPE_CHECKING:
+    from tui.app import ConsoleApp
+
+Row = dict[str, Any]
+READ_ONLY = "read-only session: nothing was sent"
+
+
+class TableScreen(Screen[None]):
+    TITLE: ClassVar[str] = ""
+    COLUMNS: ClassVar[tuple[str, ...]] = ()
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "filter", "Filter", id="filter"),
+        Binding("escape", "clear_filter", "Clear filter", show=False),
+        Binding("ctrl+r", "reload", "Refresh", id="refresh"),
+        Binding("right_square_bracket", "page(1)", "Next page", show=False),
+        Binding("left_square_bracket", "page(-1)", "Previous page", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[Row] = []
+        self.shown: list[Row] = []
+        self.filter_text = ""
+        self.page_number = 1
+        self.total_pages = 1
+
+    @property
+    def console(self) -> ConsoleApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def client(self) -> Client:
+        return self.console.client
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="body"):
+            yield DataTable(id="table", cursor_type="row", zebra_stripes=True)
+            yield Static("", id="detail")
+        yield Input(placeholder="filter: text to look for, Enter to apply", id="filter")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = self.TITLE
+        table = self.query_one(DataTable)
+        table.add_columns(*self.COLUMNS)
+        self.query_one("#filter", Input).display = False
+        self.reload()
+
+    # --- what each screen says ------------------------------------------------------------------
+
+    async def fetch(self) -> list[Row]:
+        raise NotImplementedError
+
+    def cells(self, row: Row) -> tuple[Any, ...]:
+        raise NotImplementedError
+
+    def describe(self, row: Row) -> str:
+        return ""
+
+    # --- loading --------------------------------------------------------------------------------
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        self._load()
+
+    @work(exclusive=True, group="load")
+    async def _load(self) -> None:
+        try:
+            rows = await self.fetch()
+        except ApiError as error:
+            self.console.report(error)
+            return
+        self.rows = rows
+        self.show_rows()
+
+    def show_rows(self) -> None:
+        table = self.query_one(DataTable)
+        keep = table.cursor_row
+        needle = self.filter_text.lower()
+        self.shown = [r for r in self.rows if not needle or needle in self._text(r)]
+        table.clear()
+        for row in self.shown:
+            table.add_row(*(str(cell) for cell in self.cells(row)))
+        if self.shown:
+            table.move_cursor(row=min(max(keep, 0), len(self.shown) - 1))
+        self.on_selected()
+
+    def _text(self, row: Row) -> str:
+        return " ".join(str(cell) for cell in self.cells(row)).lower()
+
+    @property
+    def selected(self) -> Row | None:
+        table = self.query_one(DataTable)
+        if not self.shown or table.cursor_row < 0 or table.cursor_row >= len(self.shown):
+            return None
+        return self.shown[table.cursor_row]
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.on_selected()
+
+    def on_selected(self) -> None:
+        row = self.selected
+        self.query_one("#detail", Static).update(self.describe(row) if row else "(nothing here)")
+
+    def action_page(self, step: int) -> None:
+        wanted = self.page_number + step
+        if 1 <= wanted <= self.total_pages:
+            self.page_number = wanted
+            self.reload()
+
+    # --- filtering ------------------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.display = True
+        box.value = self.filter_text
+        box.focus()
+
+    def action_clear_filter(self) -> None:
+        self.filter_text = ""
+        self.query_one("#filter", Input).display = False
+        self.show_rows()
+        self.query_one(DataTable).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id != "filter":
+            return
+        self.filter_text = event.value.strip()
+        event.input.display = False
+        self.show_rows()
+        table = self.query_one(DataTable)
+        table.focus()
+        if self.shown:
+            table.move_cursor(row=0)  # the first match
+
+    # --- acting ---------------------------------------------------------------------------------
+
+    def may_write(self) -> bool:
+        if self.console.read_only:
+            self.notify(READ_ONLY, title="read-only", severity="warning")
+            return False
+        return True
+
+    async def perform(self, action: Callable[[], Awaitable[Any]], done: str) -> bool:
+        """Run one server call; say what happened; refresh."""
+        try:
+            await action()
+        except ApiError as error:
+            self.console.report(error)
+            return False
+        self.notify(done)
+        self.reload()
+        return True

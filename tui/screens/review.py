@@ -1,0 +1,87 @@
+"""``2`` Review queue: puzzles waiting for review. Enter claims the selected puzzle and shows
+its statement, validators and solution; ``a`` approves, ``r`` sends it back with a reason."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual import work
+from textual.binding import Binding, BindingType
+
+from tui.dialogs import Confirm, Reason
+from tui.screens.base import Row, TableScreen
+from tui.screens.claims import ClaimsMixin
+
+
+def _claimed(row: Row) -> str:
+    holder = row.get("claimedBy")
+    return holder["username"] if holder else ""
+
+
+def puzzle_text(puzzle: dict[str, Any]) -> str:
+    lines = [f"[b]{puzzle.get('title', '')}[/b]", "", puzzle.get("statement") or "(no statement)"]
+    lines += ["", "[b]Validators[/b]"]
+    for number, case in enumerate(puzzle.get("validators") or [], 1):
+        lines.append(f"{number}. in: {case.get('input', '')!r}  out: {case.get('output', '')!r}")
+    solution = puzzle.get("solution") or {}
+    lines += ["", "[b]Solution[/b]", solution.get("code") or "(none)"]
+    return "\n".join(lines)
+
+
+class ReviewQueue(ClaimsMixin, TableScreen):
+    TITLE = "Review queue"
+    KIND = "puzzle"
+    COLUMNS = ("Title", "Author", "State", "Claimed by", "Created")
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *TableScreen.BINDINGS,
+        Binding("enter", "open", "Open (claim)"),
+        Binding("a", "approve", "Approve", id="approve"),
+        Binding("r", "revise", "Revision", id="revise"),
+    ]
+
+    async def fetch(self) -> list[Row]:
+        page = await self.client.queue("pending_puzzle", self.page_number)
+        self.total_pages = max(1, page.total_pages)
+        return page.items
+
+    def cells(self, row: Row) -> tuple[Any, ...]:
+        return (
+            row["title"],
+            row.get("authorName", ""),
+            row.get("visibility", ""),
+            _claimed(row),
+            row["createdAt"][:16],
+        )
+
+    def describe(self, row: Row) -> str:
+        return self.opened_text.get(row["id"]) or (
+            f"[b]{row['title']}[/b]\n\n{row.get('description') or ''}\n\nEnter: open and claim"
+        )
+
+    async def load_detail(self, row: Row) -> str:
+        return puzzle_text(await self.client.puzzle(row["id"]))
+
+    def action_approve(self) -> None:
+        row = self.selected
+        if row is None or not self.may_write():
+            return
+        self._approve(row)
+
+    @work
+    async def _approve(self, row: Row) -> None:
+        if await self.app.push_screen_wait(Confirm(f"Approve '{row['title']}'?")):
+            await self.perform(lambda: self.client.approve(row["id"]), "Puzzle approved")
+
+    def action_revise(self) -> None:
+        row = self.selected
+        if row is None or not self.may_write():
+            return
+        self._revise(row)
+
+    @work
+    async def _revise(self, row: Row) -> None:
+        reason = await self.app.push_screen_wait(Reason(f"Why does '{row['title']}' need work?"))
+        if reason:
+            await self.perform(
+                lambda: self.client.revise(row["id"], reason), "Puzzle sent back for revision"
+            )
