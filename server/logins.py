@@ -16,6 +16,7 @@ import binascii
 
 from sanic import Request
 
+from codincod.accounts import service as accounts
 from codincod.accounts import tokens
 from codincod.accounts.schemas import Credentials
 from codincod.errors import Unauthenticated
@@ -28,10 +29,11 @@ DEVICE_COOKIE = "codincod_device"
 DEVICE_MAX_AGE = 180 * 24 * 3600
 
 
-def limit_tries(request: Request, identifier: str) -> None:
-    """Count a password try against ``identifier``'s account (the per-address limit is the
+async def limit_tries(request: Request, identifier: str) -> None:
+    """Count a password try against the account ``identifier`` reaches, however it is spelt
+    (name, email, letter case): one budget per account (the per-address limit is the
     route's own)."""
-    account = identifier.strip().lower()
+    account = await accounts.account_key(identifier)
     secret = settings_of(request).jwt_secret or ""
     nonce = tokens.device_nonce(request.cookies.get(DEVICE_COOKIE), account, secret)
     if nonce is not None:
@@ -41,13 +43,13 @@ def limit_tries(request: Request, identifier: str) -> None:
     enforce(request, LOGIN_PER_ACCOUNT, f"{callers}:{account}")
 
 
-def device_cookie(request: Request, identifier: str) -> str | None:
+def device_cookie(request: Request, account: str) -> str | None:
     """A device proof for a client that just logged in, where the client itself will keep it
     (the frontend's server keeps only the session cookie)."""
     if not request.ctx.client_known:
         return None
     settings = settings_of(request)
-    proof = tokens.issue_device_proof(identifier.strip().lower(), settings.jwt_secret or "")
+    proof = tokens.issue_device_proof(account, settings.jwt_secret or "")
     attributes = ["Path=/api/v1", "HttpOnly", f"Max-Age={DEVICE_MAX_AGE}"]
     attributes += ["Secure", "SameSite=Strict"] if settings.production else ["SameSite=Lax"]
     return "; ".join([f"{DEVICE_COOKIE}={proof}", *attributes])

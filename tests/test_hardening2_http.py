@@ -435,7 +435,7 @@ async def test_a_demoted_moderator_hears_nothing_more_on_the_staff_feed(
     async with client(server.url) as http:
         admin, _ = await moderator(http, "hard_demote_admin", admin=True)
         mod, mod_id = await moderator(http, "hard_demote_mod")
-        cli_mod, _ = await moderator(http, "hard_demote_cli")
+        cli_mod, cli_id = await moderator(http, "hard_demote_cli")
         reporter, _ = await player(http, "hard_demote_rep")
         feed = await Socket.open(server.url, "/ws/admin", mod)
         cli_feed = await Socket.open(server.url, "/ws/admin", cli_mod)
@@ -460,8 +460,19 @@ async def test_a_demoted_moderator_hears_nothing_more_on_the_staff_feed(
         # The same from the command line, another process.
         result = run_cli(["user", "set-role", "hard_demote_cli", "user"], env)
         assert result.returncode == 0, result.stderr
+        after = await http.post(
+            "/api/v1/report",
+            json={
+                "problematicIdentifier": cli_id,
+                "problemType": "user",
+                "explanation": "Filed right after the demotion from the command line.",
+            },
+            headers=bearer(reporter) | _elsewhere(),
+        )
         code, reason = await _closed_within(cli_feed, 2.5)
         assert (code, reason) == (1008, "Moderators only")
+        late = after.json()["_id"]
+        assert not [f for f in cli_feed.pending if f.get("reportId") == late], cli_feed.pending
 
 
 async def test_an_account_holds_at_most_its_share_of_sockets(server: ServerProcess) -> None:
@@ -560,3 +571,27 @@ async def test_nobody_reports_themselves(server: ServerProcess) -> None:
             headers=bearer(token),
         )
     assert got.status_code == 400 and "yourself" in got.json()["message"], got.text
+
+
+async def test_every_spelling_of_an_account_shares_its_budget(server: ServerProcess) -> None:
+    """Name, letter case, email and Unicode look-alikes (which PostgreSQL's UPPER() folds)
+    reach one account and count against one budget."""
+    async with client(server.url) as http:
+        await player(http, "sissi_fold")
+        spellings = ["sissi_fold", "SISSI_FOLD", "Sissi_Fold", "sissi_fold@example.com"]
+        statuses = []
+        for attempt in range(12):
+            got = await http.post(
+                "/api/v1/login",
+                json={"identifier": spellings[attempt % 4], "password": f"wrong {attempt}"},
+                headers=_elsewhere(),
+            )
+            statuses.append(got.status_code)
+        assert statuses.count(401) == 10 and statuses[-2:] == [429, 429], statuses
+        for lookalike in ("\u017fi\u017f\u017fi_fold", "s\u0131ssi_fold"):
+            got = await http.post(
+                "/api/v1/login",
+                json={"identifier": lookalike, "password": "a long password!!"},
+                headers=_elsewhere(),
+            )
+            assert got.status_code == 401, (lookalike, got.text)  # no account by that name

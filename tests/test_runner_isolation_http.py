@@ -187,7 +187,8 @@ async def test_runs_cannot_see_each_other(runner_server: ServerProcess) -> None:
         seen = await run(http, snoop, SNOOP)
         assert (await held)["stdout"] == "held\n"
         after = await run(http, snoop, SNOOP)
-    assert seen["stdout"] == "nothing\npids [1, 2]\n", seen
+    # only its own process: not even the launcher (PID 1), whose command line names the host
+    assert seen["stdout"] == "nothing\npids [2]\n", seen
     assert after["stdout"].startswith("nothing\n")
     assert not Path("/tmp/left-behind").exists()
 
@@ -346,6 +347,7 @@ try:
 except OSError as error:
     print("usr read-only", error.errno == 30)
 print("cwd", os.getcwd())
+print("launcher visible", os.path.exists("/proc/1/cmdline"))
 """
 
 
@@ -363,6 +365,7 @@ async def test_the_run_sees_a_minimal_read_only_filesystem(runner_server: Server
         "devices 8 1",
         "usr read-only True",
         "cwd /tmp/run",
+        "launcher visible False",
     ], result
 
 

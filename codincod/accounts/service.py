@@ -5,6 +5,7 @@ Every transport calls these functions; none of them trusts a user id from a requ
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -67,8 +68,9 @@ async def _raise_if_taken(username: str, email: str, connection: Any = None) -> 
 
 
 async def find_user(username: str) -> User | None:
-    """The user of this exact name, else the one user whose name equals it ignoring case."""
-    if len(username) > USERNAME_MAX:
+    """The user of this exact name, else the one user whose name equals it ignoring case
+    (ASCII case: PostgreSQL's UPPER() would also fold look-alikes, the long s into 's')."""
+    if len(username) > USERNAME_MAX or not username.isascii():
         return None  # no such name can exist
     exact = await User.get_or_none(username=username)
     if exact is not None:
@@ -83,13 +85,26 @@ APPEAL_HINT = (
 )
 
 
+async def _account(identifier: str) -> User | None:
+    """The account a username or an email names."""
+    identifier = identifier.strip()
+    if "@" in identifier:
+        return await User.get_or_none(email=identifier.lower())
+    return await find_user(identifier)
+
+
+async def account_key(identifier: str) -> str:
+    """What a password try counts against: the account it reaches, whatever spelling (name,
+    email, case) names it; else the identifier itself, folded."""
+    user = await _account(identifier)
+    if user is not None:
+        return user.id
+    return unicodedata.normalize("NFKC", identifier.strip()).casefold()
+
+
 async def check_credentials(data: Credentials) -> User:
     """The user whose username (or email) and password these are, banned or not."""
-    identifier = data.identifier.strip()
-    if "@" in identifier:
-        user = await User.get_or_none(email=identifier.lower())
-    else:
-        user = await find_user(identifier)
+    user = await _account(data.identifier)
     valid = await passwords.check_password(data.password, user.password_hash if user else None)
     if user is None or not valid:
         raise Unauthenticated(INVALID_CREDENTIALS)

@@ -128,7 +128,9 @@ def private_filesystems(tmpfs_bytes: int, system: list[str]) -> None:
         _bind_read_only(path, root + path)
     _devices(root)
     os.mkdir(root + "/proc")
-    mount("proc", root + "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, None)
+    # hidepid=2: the program sees its own processes only, not this launcher (PID 1, root),
+    # whose command line names the host's paths and the run's limits.
+    mount("proc", root + "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "hidepid=2")
     os.mkdir(root + "/tmp")
     mount("tmpfs", root + "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, f"size={tmpfs_bytes},mode=1777")
     _enter_root(root)

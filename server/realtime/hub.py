@@ -94,6 +94,8 @@ class Hub:
         self.stopping = False  # the server is going down: its sockets' users will be back
         self._per_user: Counter[str] = Counter()  # open sockets of each user, here
         self._recheck_pending = False
+        self._staff_outbox: list[str] = []
+        self._staff_flushing = False
 
     def attach(self, bus: Bus) -> None:
         bus.subscribe(events.LOBBY, self._on_lobby)
@@ -107,9 +109,27 @@ class Hub:
     # --- the staff's feed (/ws/admin) -------------------------------------------------------
 
     def _to_staff(self, frame: str) -> None:
-        for conn in list(self.staff.values()):
-            if conn.actor.is_moderator and not conn.held:
-                conn.send_text(frame)
+        """Staff frames go out in order, each batch after a check of the staff sockets'
+        sessions that began after the frames were made: a moderator demoted by anyone (the
+        command line of another process included) hears nothing more."""
+        if not self.staff:
+            return
+        self._staff_outbox.append(frame)
+        if not self._staff_flushing:
+            self._staff_flushing = True
+            self.lanes.run("staff", self._flush_staff)
+
+    async def _flush_staff(self) -> None:
+        try:
+            while self._staff_outbox:
+                frames, self._staff_outbox = self._staff_outbox, []
+                await self.recheck_sessions(list(self.staff.values()))
+                for conn in list(self.staff.values()):
+                    if conn.actor.is_moderator and not conn.held:
+                        for frame in frames:
+                            conn.send_text(frame)
+        finally:
+            self._staff_flushing = False
 
     def _on_session_change(self, payload: str) -> None:
         """A user's or a session's standing changed: their staff sockets hear nothing more
@@ -382,12 +402,13 @@ class Hub:
             found += sockets.values()
         return found
 
-    async def recheck_sessions(self) -> None:
+    async def recheck_sessions(self, only: list[Connection] | None = None) -> None:
         """Every socket follows its session: a logout, a ban, a deleted account, an expired
         token or (for the staff feed) the loss of the moderator role closes it with 1008 and
         the reason; a new name or role applies to the socket at once. All sessions of this
         process are read in one go."""
-        sockets = [conn for conn in self.every_connection() if not conn.closed]
+        everyone = self.every_connection() if only is None else only
+        sockets = [conn for conn in everyone if not conn.closed]
         if not sockets:
             return
         verdicts = await accounts.recheck({(c.user_id, c.session.token_id) for c in sockets})
@@ -398,6 +419,7 @@ class Hub:
                 conn.actor = verdict
             why = _why_closed(conn, verdict, now)
             if why is not None:
+                conn.held = True  # nothing more for it while it closes
                 self.spawn(_close_with(conn, why))
             else:
                 conn.held = False

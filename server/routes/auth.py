@@ -47,13 +47,13 @@ async def login(request: Request) -> HTTPResponse:
     appeal."""
     settings = settings_of(request)
     credentials = body_as(request, Credentials)
-    logins.limit_tries(request, credentials.identifier)
+    await logins.limit_tries(request, credentials.identifier)
     user = await accounts.login(credentials, settings)
     token = accounts.issue_token(user, settings, read_only=credentials.scope == "read")
     response = reply(
         {"message": "Login successful"}, headers={"Set-Cookie": session_cookie(settings, token)}
     )
-    device = logins.device_cookie(request, credentials.identifier)
+    device = logins.device_cookie(request, user.id)
     if device is not None:  # after the session cookie: the frontend reads the first one
         response.headers.add("Set-Cookie", device)
     return response
