@@ -40,9 +40,18 @@ MALFORMED = [
 SAMPLE_BODY = {"reason": "A reason that is long enough", "status": "resolved", "duration": 1}
 
 
+# Path parameters that are not ids keep a valid value: the walk is about the ids.
+NOT_IDS = {"item_type": "puzzle"}
+
+
 def _concrete(template: str, value: str) -> str:
-    """The path with every parameter set to ``value``, percent-encoded as a client sends it."""
-    return re.sub(r"\{[^}]+\}", lambda _: quote(value, safe=""), template)
+    """The path with every id parameter set to ``value`` (percent-encoded as a client sends
+    it), the others to a valid value."""
+
+    def fill(match: re.Match[str]) -> str:
+        return quote(NOT_IDS.get(match.group(1), value), safe="")
+
+    return re.sub(r"\{([^}]+)\}", fill, template)
 
 
 def _elsewhere() -> dict[str, str]:
