@@ -49,7 +49,8 @@ class Reason(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Label(self.question)
-            yield Input(placeholder=f"reason (at least {REASON_MIN} characters)", id="reason")
+            yield Label(f"Give a reason (at least {REASON_MIN} characters); Enter confirms")
+            yield Input(placeholder="reason", id="reason")
             yield Label("", id="problem")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -82,7 +83,7 @@ class TemporaryBanDialog(ModalScreen[TemporaryBan | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Label(f"Temporary ban of {self.username}")
+            yield Label(f"Temporary ban of {self.username}: days, then reason (Tab between)")
             yield Input(placeholder="days", id="days")
             yield Input(placeholder=f"reason (at least {REASON_MIN} characters)", id="reason")
             yield Label("", id="problem")
@@ -119,7 +120,7 @@ class TypeToConfirm(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Label(f"Permanent ban: type [b]{self.username}[/b] to confirm")
+            yield Label(f"Permanent ban: type [b]{self.username}[/b] to confirm, then a reason")
             yield Input(placeholder="username", id="name")
             yield Input(placeholder=f"reason (at least {REASON_MIN} characters)", id="reason")
             yield Label("", id="problem")

@@ -39,6 +39,8 @@ def table_rows(app) -> list[str]:
 
 
 async def on_screen(pilot, app, key: str, title: str) -> None:
+    """Press ``key`` once the console is signed in, and wait for its screen."""
+    await until(lambda: app.is_screen_installed("dashboard"), pilot)
     await pilot.press(key)
     await until(lambda: app.screen.title == title and app.screen.query(DataTable), pilot)
 
@@ -456,6 +458,7 @@ async def test_a_finished_game_replays_with_play_speed_and_scrubbing(staff: Staf
         puzzle = await pending_puzzle(http, "Replayed puzzle")
         game = await finished_game(http, ["con_rp_a", "con_rp_b"], puzzle)
     async with console(staff.url, staff.admin) as (app, pilot):
+        await until(lambda: isinstance(app.screen, Dashboard), pilot)
         await app.push_screen(GameScreen(game))
         await until(lambda: "0/6" in screen_text(app), pilot)
         await pilot.press("right", "right", "right")

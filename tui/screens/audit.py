@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual.widgets import Input
+from textual.widgets import DataTable, Input
 
 from tui.screens.base import Row, TableScreen
 
@@ -40,9 +40,10 @@ class Audit(TableScreen):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id != "filter":
             return
-        self.asked, rest = split_filter(event.value)
-        event.input.value = rest
-        super().on_input_submitted(event)
+        event.prevent_default()  # not the base screen's plain filter as well
+        self.asked, self.filter_text = split_filter(event.value)
+        event.input.display = False
+        self.query_one(DataTable).focus()
         self.reload()
 
     def cells(self, row: Row) -> tuple[Any, ...]:

@@ -119,6 +119,11 @@ class TableScreen(Screen[None]):
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self.on_selected()
 
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter on a row (the table takes the key): the screen's ``open``, if it has one."""
+        if hasattr(self, "action_open"):
+            self.action_open()
+
     def on_selected(self) -> None:
         row = self.selected
         self.query_one("#detail", Static).update(self.describe(row) if row else "(nothing here)")

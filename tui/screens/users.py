@@ -54,6 +54,7 @@ class Users(TableScreen):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         # the filter is a search on the server (by part of the name), then shown as usual
         if event.input.id == "filter":
+            event.prevent_default()  # the base screen's filter runs here, once
             self.page_number = 1
             super().on_input_submitted(event)
             self.reload()
