@@ -59,6 +59,10 @@ class TableScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        # Textual calls every class's own on_mount: subclasses extend ``prepare`` instead.
+        self.prepare()
+
+    def prepare(self) -> None:
         self.title = self.TITLE
         table = self.query_one(DataTable)
         table.add_columns(*self.COLUMNS)

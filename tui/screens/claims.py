@@ -22,8 +22,8 @@ class ClaimsMixin(TableScreen):
         self.held: str | None = None
         self.opened_text: dict[str, str] = {}
 
-    def on_mount(self) -> None:
-        super().on_mount()
+    def prepare(self) -> None:
+        super().prepare()
         self.set_interval(RENEW_SECONDS, self._renew)
 
     def action_open(self) -> None:
