@@ -5,14 +5,19 @@ from __future__ import annotations
 
 import os
 import stat
+import time
+from datetime import timedelta
 
 import httpx
+import jwt
 import pytest
 from textual.widgets import DataTable, Input
 
 from codincod.accounts.models import UserBan
+from codincod.games.models import Game
 from codincod.moderation.models import AuditEntry, Report
 from codincod.puzzles.models import Puzzle
+from codincod.timeutil import utcnow
 from tests.actors import bearer, moderator, player
 from tests.console.conftest import (
     Staff,
@@ -23,7 +28,7 @@ from tests.console.conftest import (
     screen_text,
     until,
 )
-from tests.support import client
+from tests.support import ServerProcess, client
 from tui import config
 from tui.screens.dashboard import Dashboard
 from tui.screens.game import GameScreen
@@ -515,3 +520,189 @@ async def test_keys_can_be_remapped(staff: Staff, config_home) -> None:
         await pilot.press("y")
         await until(lambda: "Puzzle approved" in screen_text(app), pilot)
     assert (await Puzzle.get(id=puzzle)).visibility == "approved"
+
+
+# --- connection, errors, the rest -------------------------------------------------------------
+
+
+async def test_a_server_restart_shows_a_banner_and_everything_resyncs(
+    staff: Staff, env: dict[str, str], tmp_path
+) -> None:
+    own = ServerProcess(env, tmp_path / "restarted.log")
+    own.start()
+    try:
+        async with console(own.url, staff.admin) as (app, pilot):
+            await until(lambda: app.feed_live, pilot)
+            own.stop()
+            await until(lambda: "offline" in (app.sub_title or ""), pilot, seconds=5)
+            async with client(staff.url) as http:
+                puzzle_title = "Made while the console was offline"
+                await pending_puzzle(http, puzzle_title)
+            own.start()
+            await until(lambda: app.feed_live, pilot, seconds=20)
+            assert "offline" not in (app.sub_title or "")
+            await on_screen(pilot, app, "2", "Review queue")
+            await until(lambda: any(puzzle_title[:20] in row for row in table_rows(app)), pilot)
+    finally:
+        own.stop()
+
+
+async def test_a_server_that_is_down_at_start_is_said_plainly(staff: Staff) -> None:
+    async with console("http://127.0.0.1:9", staff.admin) as (app, pilot):
+        await until(lambda: "unreachable" in screen_text(app), pilot)
+
+
+async def test_a_refusal_becomes_a_notification(staff: Staff) -> None:
+    async with client(staff.url) as http:
+        puzzle = await pending_puzzle(http, "Approved behind its back")
+    async with console(staff.url, staff.admin) as (app, pilot):
+        await on_screen(pilot, app, "2", "Review queue")
+        await select(pilot, app, "Approved behind its back")
+        async with client(staff.url) as http:
+            await http.delete(f"/api/v1/puzzle/{puzzle}", headers=bearer(staff.admin))
+        await pilot.press("a", "y")
+        await until(lambda: "Puzzle not found" in screen_text(app), pilot)
+
+
+async def test_read_only_from_the_login_screen(staff: Staff) -> None:
+    async with console(staff.url, None, read_only=True) as (app, pilot):
+        app.screen.query_one("#username", Input).value = "con_admin"
+        app.screen.query_one("#password", Input).value = PASSWORD
+        app.screen.query_one("#password", Input).focus()
+        await pilot.press("enter")
+        await until(lambda: "read-only" in (app.sub_title or ""), pilot)
+        token = app.client.token or ""
+    async with client(staff.url) as http:
+        got = await http.post("/api/v1/puzzle", json={"title": "x" * 8}, headers=bearer(token))
+    assert got.status_code == 403
+
+
+async def test_read_only_refuses_every_screens_actions(staff: Staff) -> None:
+    async with client(staff.url) as http:
+        _, target = await player(http, "con_ro_target")
+    async with console(staff.url, staff.admin, read_only=True) as (app, pilot):
+        await on_screen(pilot, app, "4", "Users")
+        await select(pilot, app, "con_ro_target")
+        for key in ("t", "p", "u"):
+            await pilot.press(key)
+        await until(lambda: screen_text(app).count("read-only session") >= 3, pilot)
+        assert not app.screen_stack[-1].query("#days")
+    assert not await UserBan.exists(user_id=target)
+
+
+async def test_the_user_search_asks_the_server(staff: Staff) -> None:
+    async with client(staff.url) as http:
+        await player(http, "con_findme_xyz")
+    async with console(staff.url, staff.admin) as (app, pilot):
+        await on_screen(pilot, app, "4", "Users")
+        await pilot.press("slash")
+        app.screen.query_one("#filter", Input).value = "findme_x"
+        await pilot.press("enter")
+        await until(lambda: table_rows(app) and "con_findme_xyz" in table_rows(app)[0], pilot)
+        assert len(table_rows(app)) == 1
+
+
+async def test_opening_a_report_or_an_appeal_claims_it(staff: Staff) -> None:
+    async with client(staff.url) as http:
+        _, offender = await player(http, "con_claimed_rep")
+        report = await report_user(http, offender, "con_rep_claim")
+        await _banned_with_appeal(http, staff, "con_claimed_apl")
+        async with console(staff.url, staff.admin) as (app, pilot):
+            await on_screen(pilot, app, "3", "Reports")
+            await select(pilot, app, "con_claimed_rep")
+            await pilot.press("enter")
+
+            async def holder(kind: str, item: str) -> str | None:
+                queue = await http.get(
+                    f"/api/v1/moderation/review?type={kind}&limit=100", headers=bearer(staff.other)
+                )
+                row = next(i for i in queue.json()["data"] if i["id"] == item)
+                return (row["claimedBy"] or {}).get("username")
+
+            await until(lambda: holder("reported_user", report), pilot, seconds=2)
+            await on_screen(pilot, app, "6", "Appeals")
+            await select(pilot, app, "con_claimed_apl")
+            await pilot.press("enter")
+            appeals = await http.get(
+                "/api/v1/moderation/review?type=ban_appeal&limit=100", headers=bearer(staff.other)
+            )
+            appeal = next(
+                i["id"]
+                for i in appeals.json()["data"]
+                if i["reportedUserName"] == "con_claimed_apl"
+            )
+            await until(lambda: holder("ban_appeal", appeal), pilot, seconds=2)
+            # leaving the screen lets go of it
+            await pilot.press("1")
+            await until(lambda: _is_none(holder("ban_appeal", appeal)), pilot, seconds=2)
+
+
+async def _is_none(value) -> bool:
+    return (await value) is None
+
+
+async def test_the_command_palette_lists_the_screens_actions(staff: Staff) -> None:
+    async with console(staff.url, staff.admin) as (app, pilot):
+        await on_screen(pilot, app, "4", "Users")
+        commands = [command.title for command in app.get_system_commands(app.screen)]
+        for action in ("Temp ban", "Perm ban", "Unban", "History", "Filter"):
+            assert action in commands, commands
+        await pilot.press("ctrl+p")
+        await until(lambda: app.screen.__class__.__name__ == "CommandPalette", pilot)
+
+
+async def test_a_live_game_shows_its_players_and_hand_ins(staff: Staff) -> None:
+    async with client(staff.url) as http:
+        puzzle = await pending_puzzle(http, "Live monitored puzzle")
+        game = await finished_game(http, ["con_live_a", "con_live_b"], puzzle)
+    await Game.filter(id=game).update(
+        status="in_progress", end_time=utcnow() + timedelta(minutes=5)
+    )
+    async with console(staff.url, staff.admin) as (app, pilot):
+        await until(lambda: isinstance(app.screen, Dashboard), pilot)
+        await app.push_screen(GameScreen(game))
+        await until(lambda: "players: con_live_a, con_live_b" in screen_text(app), pilot)
+        assert "live" in screen_text(app) and "good luck everyone" in screen_text(app)
+
+
+async def test_the_dashboard_polls_while_the_feed_is_down(staff: Staff) -> None:
+    async with console(staff.url, staff.admin) as (app, pilot):
+        await until(lambda: app.feed_live and "Users" in screen_text(app), pilot)
+        app.feed_live = False  # as while reconnecting: the dashboard polls instead
+        before = screen_text(app)
+        async with client(staff.url) as http:
+            await player(http, "con_polled")
+        await until(lambda: screen_text(app) != before, pilot, seconds=7)
+
+
+async def test_a_kept_token_is_used_and_an_expired_one_is_not(staff: Staff) -> None:
+    config.save_token(staff.url, staff.admin)
+    async with console(staff.url, config.load_token(staff.url)) as (app, pilot):
+        await until(lambda: isinstance(app.screen, Dashboard), pilot)
+    expired = jwt.encode(
+        {"userId": "0" * 24, "exp": int(time.time()) - 60, "iat": int(time.time()) - 120},
+        "whatever-secret-of-32-bytes-or-more!",
+    )
+    config.save_token(staff.url, expired)
+    assert config.load_token(staff.url) is None
+    async with console(staff.url, config.load_token(staff.url)) as (app, pilot):
+        await until(lambda: isinstance(app.screen, Login), pilot)
+
+
+async def test_escape_in_a_reason_dialog_sends_nothing(staff: Staff) -> None:
+    async with client(staff.url) as http:
+        _, target = await player(http, "con_esc_unban")
+        await http.post(
+            f"/api/v1/moderation/user/{target}/ban/temporary",
+            json={"reason": "Held for the escape test", "duration": 1},
+            headers=bearer(staff.admin),
+        )
+    async with console(staff.url, staff.admin) as (app, pilot):
+        await on_screen(pilot, app, "4", "Users")
+        await select(pilot, app, "con_esc_unban")
+        await pilot.press("u")
+        await until(lambda: "reason" in screen_text(app), pilot)
+        app.screen.query_one("#reason", Input).value = "A reason that is never sent"
+        await pilot.press("escape")
+        await pilot.pause(0.3)
+    assert await UserBan.exists(user_id=target, is_active=True)

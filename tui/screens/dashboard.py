@@ -15,7 +15,7 @@ from tui.client import ApiError
 if TYPE_CHECKING:
     from tui.app import ConsoleApp
 
-POLL_SECONDS = 5.0
+POLL_SECONDS = 2.0  # only while the feed is down: never faster than every 2 s
 
 
 def describe(stats: dict[str, Any]) -> str:
