@@ -150,11 +150,23 @@ async def _reports(query: QueueQuery, problem_type: str) -> Page[Item]:
         .limit(limit)
         .select_related("reported_by", "reported_user")
     )
-    items = [await _report_item(report, f"reported_{problem_type}") for report in rows]
+    # What the reports are about, read in one query for the page (not one per report).
+    model = _TARGET_MODELS[problem_type]
+    found = {t.id: t for t in await model.filter(id__in=[r.target_id for r in rows])}
+    kind = f"reported_{problem_type}"
+    items = [await _report_item(report, kind, found.get(report.target_id)) for report in rows]
     return Page(items, query.page, query.limit, await waiting.count())
 
 
-async def _report_item(report: Report, kind: str) -> Item:
+_TARGET_MODELS: dict[str, Any] = {
+    "puzzle": Puzzle,
+    "user": User,
+    "comment": Comment,
+    "game_chat": ChatMessage,
+}
+
+
+async def _report_item(report: Report, kind: str, target: Any) -> Item:
     extra: dict[str, Any] = {
         "reportExplanation": report.explanation,
         "reportedBy": report.reported_by.username,
@@ -162,30 +174,27 @@ async def _report_item(report: Report, kind: str) -> Item:
     if report.reported_user is not None:
         extra["reportedUserId"] = report.reported_user.id
         extra["reportedUserName"] = report.reported_user.username
-    title, description = await _describe(report, extra)
+    title, description = await _describe(report.problem_type, target, extra)
     if description is not None:
         extra["description"] = description
     return Item(report.id, kind, title, report.created_at, extra)
 
 
-async def _describe(report: Report, extra: dict[str, Any]) -> tuple[str, str | None]:
-    kind, target = report.problem_type, report.target_id
+async def _describe(kind: str, target: Any, extra: dict[str, Any]) -> tuple[str, str | None]:
+    """A report's title and description from what it is about (None: deleted since)."""
     if kind == "puzzle":
-        puzzle = await Puzzle.get_or_none(id=target)
-        return (puzzle.title, puzzle.statement) if puzzle else ("Deleted Puzzle", None)
+        return (target.title, target.statement) if target else ("Deleted Puzzle", None)
     if kind == "user":
-        user = await User.get_or_none(id=target)
-        return (user.username if user else "Deleted User"), None
+        return (target.username if target else "Deleted User"), None
     if kind == "comment":
-        comment = await Comment.get_or_none(id=target)
-        if comment is None:
+        if target is None:
             return "Deleted Comment", None
-        return f"Comment: {comment.text[:50]}", comment.text
-    line = await ChatMessage.get_or_none(id=target)
+        return f"Comment: {target.text[:50]}", target.text
+    line = target
     if line is None:
         return "Chat from Unknown", "Deleted Message"
     extra["reportedMessageId"] = line.id
-    extra["gameId"] = line.game_id  # type: ignore[attr-defined]
+    extra["gameId"] = line.game_id
     extra["contextMessages"] = await _context(line)
     return f"Chat from {line.username}", line.message
 

@@ -42,7 +42,6 @@ class Audit(TableScreen):
             return
         event.prevent_default()  # not the base screen's plain filter as well
         self.asked, self.filter_text = split_filter(event.value)
-        event.input.display = False
         self.query_one(DataTable).focus()
         self.reload()
 

@@ -55,7 +55,7 @@ class TableScreen(Screen[None]):
         with Horizontal(id="body"):
             yield DataTable(id="table", cursor_type="row", zebra_stripes=True)
             yield Static("", id="detail")
-        yield Input(placeholder="filter: text to look for, Enter to apply", id="filter")
+        yield Input(placeholder="/ to filter: text to look for, Enter to apply", id="filter")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -66,7 +66,6 @@ class TableScreen(Screen[None]):
         self.title = self.TITLE
         table = self.query_one(DataTable)
         table.add_columns(*self.COLUMNS)
-        self.query_one("#filter", Input).display = False
         self.reload()
 
     # --- what each screen says ------------------------------------------------------------------
@@ -140,15 +139,16 @@ class TableScreen(Screen[None]):
 
     # --- filtering ------------------------------------------------------------------------------
 
+    # The filter bar stays in place (showing or hiding it would lay the whole screen out
+    # again, the slowest thing a keypress could cause): ``/`` moves the focus to it.
     def action_filter(self) -> None:
         box = self.query_one("#filter", Input)
-        box.display = True
         box.value = self.filter_text
         box.focus()
 
     def action_clear_filter(self) -> None:
         self.filter_text = ""
-        self.query_one("#filter", Input).display = False
+        self.query_one("#filter", Input).value = ""
         self.show_rows()
         self.query_one(DataTable).focus()
 
@@ -156,7 +156,6 @@ class TableScreen(Screen[None]):
         if event.input.id != "filter":
             return
         self.filter_text = event.value.strip()
-        event.input.display = False
         self.show_rows()
         table = self.query_one(DataTable)
         table.focus()

@@ -17,6 +17,7 @@ from tui.screens.base import Row, TableScreen
 from tui.screens.claims import ClaimsMixin
 
 KINDS = ("reported_game_chat", "reported_user", "reported_comment", "reported_puzzle")
+PER_KIND = 25  # a page of at most 100 rows: filtering and drawing stay within a frame or two
 
 
 def evidence_text(row: Row, evidence: Evidence) -> str:
@@ -52,7 +53,9 @@ class Reports(ClaimsMixin, TableScreen):
     ]
 
     async def fetch(self) -> list[Row]:
-        pages = await asyncio.gather(*(self.client.queue(k, self.page_number) for k in KINDS))
+        pages = await asyncio.gather(
+            *(self.client.queue(k, self.page_number, PER_KIND) for k in KINDS)
+        )
         self.total_pages = max(1, *(page.total_pages for page in pages))
         return [item for page in pages for item in page.items]
 
