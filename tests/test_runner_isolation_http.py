@@ -374,3 +374,24 @@ async def test_readiness_says_how_a_runs_memory_is_bounded(runner_server: Server
         executor = (await http.get("/api/v1/health/ready")).json()["executor"]
     expected = "cgroup" if ISOLATED else "process budget"
     assert executor["runMemory"].startswith(expected), executor
+
+
+@pytest.mark.skipif(not ISOLATED, reason="cgroups per run need root here")
+async def test_a_server_starting_leaves_the_runs_of_another_alone(
+    runner_server: ServerProcess, env: dict[str, str], tmp_path: Path
+) -> None:
+    """A starting server removes the run groups a crashed one left, never a live one's: a
+    run in flight on one process finishes while another process starts."""
+    async with client(runner_server.url) as http:
+        token = await register(http, "iso_neighbour")
+        running = asyncio.ensure_future(
+            run(http, token, "import time\ntime.sleep(1.8)\nprint('ok')")
+        )
+        await asyncio.sleep(0.3)
+        other = ServerProcess(env, tmp_path / "neighbour.log")
+        other.start()
+        try:
+            result = await running
+        finally:
+            other.stop()
+    assert result["stdout"] == "ok\n" and result["status"] is None, result

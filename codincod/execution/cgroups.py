@@ -114,7 +114,8 @@ class RunGroups:
         return f"cgroup v{self.version}"
 
     def create(self, memory_bytes: int, processes: int) -> RunGroup:
-        name = PREFIX + secrets.token_hex(6)
+        # The maker's pid in the name: a sweep removes only groups whose maker is gone.
+        name = f"{PREFIX}{os.getpid()}-{secrets.token_hex(6)}"
         dirs = tuple(parent / name for parent in self.parents)
         made: list[Path] = []
         try:
@@ -142,11 +143,27 @@ class RunGroups:
         _write(pids / "pids.max", str(processes))
 
     def sweep(self) -> None:
-        """Remove groups that a crashed server left behind."""
+        """Remove groups that a crashed server left behind (never another live server's:
+        several processes on one host make runs side by side)."""
         for parent in self.parents:
             with contextlib.suppress(OSError):
                 for folder in parent.glob(PREFIX + "*"):
-                    RunGroup(self.version, (folder,)).remove()
+                    if not _maker_alive(folder.name):
+                        RunGroup(self.version, (folder,)).remove()
+
+
+def _maker_alive(name: str) -> bool:
+    """Whether the process that made the group ``codincod-run-<pid>-<token>`` still runs."""
+    pid = name.removeprefix(PREFIX).split("-", 1)[0]
+    if not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _v2() -> RunGroups | None:
