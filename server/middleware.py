@@ -147,10 +147,19 @@ async def on_response(request: Request, response: BaseHTTPResponse) -> None:
             getattr(request.ctx, "client", "-"),
             request.method,
             request.path,
-            response.status,
+            _status_for_the_log(request, response),
             elapsed,
             request_id or "-",
         )
+
+
+def _status_for_the_log(request: Request, response: BaseHTTPResponse) -> str:
+    """The status, or 499 (nginx's "client closed request") when the client went away before
+    the answer: Sanic cancels the handler and counts it a 500, but nothing failed here."""
+    transport = getattr(request, "transport", None)
+    if response.status == 500 and (transport is None or transport.is_closing()):
+        return "499 (client went away)"
+    return str(response.status)
 
 
 def install(app: Sanic) -> None:

@@ -176,3 +176,23 @@ async def test_a_reports_evidence_says_what_upholding_it_does(server: ServerProc
         ).json()
         assert after["consequence"] is None and after["upheldReports"] == 5
         assert [ban["isActive"] for ban in after["bans"]] == [True, False]
+
+
+async def test_a_decided_puzzle_is_not_decided_again_without_looking(server: ServerProcess) -> None:
+    """One moderator sends a puzzle back; another, on a stale screen, approves it: 409."""
+    async with client(server.url) as http:
+        first, _ = await moderator(http, "twice_first")
+        second, _ = await moderator(http, "twice_second")
+        author, _ = await player(http, "twice_author")
+        puzzle = await _pending_puzzle(http, author)
+        sent_back = await http.post(
+            f"/api/v1/moderation/puzzle/{puzzle}/revise",
+            json={"reason": "Add validators for negative numbers"},
+            headers=bearer(first),
+        )
+        assert sent_back.status_code == 200, sent_back.text
+        stale = await http.post(
+            f"/api/v1/moderation/puzzle/{puzzle}/approve", headers=bearer(second)
+        )
+        assert stale.status_code == 409 and "not waiting for review" in stale.json()["message"]
+    assert (await Puzzle.get(id=puzzle)).visibility == "revise"

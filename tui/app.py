@@ -36,6 +36,18 @@ SCREENS = {
     "migrations": Migrations,
 }
 BACKOFF_FIRST, BACKOFF_MOST = 0.5, 16.0
+# Staff-feed events after which the screen in view is read again.
+QUEUE_EVENTS = frozenset(
+    {
+        "report:filed",
+        "report:decided",
+        "appeal:filed",
+        "appeal:decided",
+        "puzzle:decided",
+        "user:banned",
+        "user:unbanned",
+    }
+)
 NOT_A_MODERATOR = 2  # the exit status when the account may not use the console
 
 
@@ -52,8 +64,11 @@ class ConsoleApp(App[None]):
     #stats { padding: 1 2; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        *(Binding(str(n), f"show('{name}')", name.title()) for n, name in enumerate(SCREENS, 1)),
-        Binding("question_mark", "keys", "Keys"),
+        *(
+            Binding(str(n), f"show('{name}')", f"{n} {name.title()}", show=False)
+            for n, name in enumerate(SCREENS, 1)
+        ),
+        Binding("question_mark", "keys", "Keys (1-8 screens)"),
         Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
 
@@ -63,6 +78,9 @@ class ConsoleApp(App[None]):
         self.me = Me("", "", "")
         self.feed_live = False
         self.failures = 0
+
+    async def on_unmount(self) -> None:
+        await self.client.close()
 
     def on_mount(self) -> None:
         self.set_keymap(config.load_keys())
@@ -105,21 +123,26 @@ class ConsoleApp(App[None]):
             self.switch_screen(name)
 
     def action_keys(self) -> None:
-        keys = [f"{b.key_display or b.key}: {b.description}" for b in self._active_bindings()]
-        self.notify("\n".join(keys), title="Keys", timeout=10)
+        keys = [f"{self.get_key_display(b)}  {b.description}" for b in self._active_bindings()]
+        keys += ["Enter  open the selected row", "ctrl+p  command palette", "ctrl+q  quit"]
+        self.notify("\n".join(keys), title="Keys", timeout=15)
 
     def _active_bindings(self) -> list[Binding]:
-        return [binding for _, binding, _, _ in self.active_bindings.values() if binding.show]
+        return [b for _, b, _, _ in self.active_bindings.values() if b.description]
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """The palette lists every action of the screen it was opened over."""
         yield from super().get_system_commands(screen)
-        for binding in self._active_bindings():
-            yield SystemCommand(
-                binding.description, f"key {binding.key}", lambda b=binding: self._press(b)
-            )
+        for binding in [*screen.BINDINGS, *self.BINDINGS]:
+            if isinstance(binding, Binding) and binding.description:
+                key = self.get_key_display(binding)
+                yield SystemCommand(
+                    binding.description, f"key {key}", lambda b=binding: self._press(screen, b)
+                )
 
-    def _press(self, binding: Binding) -> None:
-        self.call_later(self.screen.run_action, binding.action)
+    def _press(self, screen: Screen[Any], binding: Binding) -> None:
+        target = self if binding in self.BINDINGS else screen
+        self.call_later(target.run_action, binding.action)
 
     def report(self, error: ApiError) -> None:
         if isinstance(error, Offline):
@@ -156,6 +179,8 @@ class ConsoleApp(App[None]):
             screen = self.get_screen(name)
             if screen.is_mounted:
                 screen.reload()  # type: ignore[attr-defined]
+        if frame.get("event") in QUEUE_EVENTS and hasattr(self.screen, "reload"):
+            self.screen.reload()  # a queue moved under the moderator's eyes: show it
         on_feed = getattr(self.screen, "on_feed", None)
         if on_feed is not None:
             on_feed(frame)

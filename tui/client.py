@@ -172,7 +172,8 @@ class Client:
         return Page(body["data"], paging["page"], paging["totalPages"], paging["total"])
 
     async def puzzle(self, puzzle_id: str) -> dict[str, Any]:
-        return dict(await self._call("GET", f"/puzzle/{quote(puzzle_id)}"))
+        """A puzzle with its validators and reference solution (a moderator may read it)."""
+        return dict(await self._call("GET", f"/puzzle/{quote(puzzle_id)}/solution"))
 
     async def evidence(self, report_id: str) -> Evidence:
         body = await self._call("GET", f"/moderation/report/{quote(report_id)}/evidence")

@@ -71,6 +71,10 @@ class TemporaryBan:
     days: float
     reason: str
 
+    @property
+    def length(self) -> str:
+        return f"{self.days:g} day" + ("" if self.days == 1 else "s")
+
 
 class TemporaryBanDialog(ModalScreen[TemporaryBan | None]):
     """Days, then reason (Tab between); Enter in the reason confirms."""

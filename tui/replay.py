@@ -37,7 +37,9 @@ def moments(events: list[dict[str, Any]], chat: list[dict[str, Any]]) -> list[Mo
         elif kind == "language":
             text = f"{who} switched to {data.get('language')}"
         elif kind == "leave":
-            text = f"{who} left ({data.get('ended', 'closed')})"
+            how = {"lost": "connection lost", "server": "server restarted"}
+            ended = data.get("ended", "closed")
+            text = f"{who} left ({how.get(ended, ended)})"
         else:
             text = {"join": f"{who} joined", "start": "game started", "finish": "game over"}.get(
                 kind, f"{kind} {who}"

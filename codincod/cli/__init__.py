@@ -124,8 +124,7 @@ def console(ctx: click.Context, server_url: str | None, readonly: bool, token: s
     kept = token or config.load_token(server_url)
     client = Client(server_url, kept)
     app = ConsoleApp(client, read_only=readonly, remember=token is None)
-    app.run()
-    asyncio.run(client.close())
+    app.run()  # the app closes its client on the way out
     if app.return_code:
         sys.exit(app.return_code)
 

@@ -89,4 +89,5 @@ async def decide(actor: Actor, appeal_id: str, accepted: bool, reason: str) -> B
             ban=appeal.ban_id,  # type: ignore[attr-defined]
             user=appeal.user_id,  # type: ignore[attr-defined]
         )
+    await feed.announce("appeal:decided", appealId=appeal.id, status=status)
     return await BanAppeal.get(id=appeal.id)

@@ -18,7 +18,7 @@ from codincod.actors import Actor
 from codincod.comments.models import Comment
 from codincod.errors import Conflict, Forbidden, InvalidInput, NotFound
 from codincod.games.models import ChatMessage
-from codincod.moderation import audit, banning, claims, escalation
+from codincod.moderation import audit, banning, claims, escalation, feed
 from codincod.moderation.models import BanAppeal, Report
 from codincod.moderation.owners import owner_of
 from codincod.pagination import Page
@@ -231,29 +231,38 @@ async def _puzzle(puzzle_id: str) -> Puzzle:
     return puzzle
 
 
+WAITING = ("ready", "review")  # the puzzles a moderator decides
+
+
 async def approve(actor: Actor, puzzle_id: str) -> puzzles.PuzzleView:
-    puzzle = await _puzzle(puzzle_id)
-    await claims.ensure_free(actor, "puzzle", puzzle.id)
-    async with in_transaction():
-        await claims.settle("puzzle", puzzle.id)
-        before = puzzle.visibility
-        puzzle.visibility = "approved"
-        await puzzle.save(update_fields=["visibility", "updated_at"])
-        await audit.record(actor, "approve", "puzzle", puzzle.id, None, previous=before)
-    return await puzzles.view(actor, puzzle.id)
+    await _decide(actor, puzzle_id, "approved", None)
+    return await puzzles.view(actor, puzzle_id.lower())
 
 
 async def revise(actor: Actor, puzzle_id: str, reason: str) -> puzzles.PuzzleView:
+    await _decide(actor, puzzle_id, "revise", reason)
+    return await puzzles.view(actor, puzzle_id.lower())
+
+
+async def _decide(actor: Actor, puzzle_id: str, visibility: str, reason: str | None) -> None:
+    """Approve or send back a puzzle that waits for review, once: a decision another
+    moderator made meanwhile is not overruled without looking (409)."""
     puzzle = await _puzzle(puzzle_id)
     await claims.ensure_free(actor, "puzzle", puzzle.id)
+    changes: dict[str, Any] = {"visibility": visibility, "updated_at": utcnow()}
+    if reason is not None:
+        changes["moderation_feedback"] = reason
     async with in_transaction():
         await claims.settle("puzzle", puzzle.id)
-        before = puzzle.visibility
-        puzzle.visibility = "revise"
-        puzzle.moderation_feedback = reason
-        await puzzle.save(update_fields=["visibility", "moderation_feedback", "updated_at"])
-        await audit.record(actor, "revise", "puzzle", puzzle.id, reason, previous=before)
-    return await puzzles.view(actor, puzzle.id)
+        changed = await Puzzle.filter(id=puzzle.id, visibility__in=WAITING).update(**changes)
+        if not changed:
+            raise Conflict(
+                f"This puzzle is not waiting for review (it is {puzzle.visibility})",
+                title="Already decided",
+            )
+        action = "approve" if visibility == "approved" else "revise"
+        await audit.record(actor, action, "puzzle", puzzle.id, reason, previous=puzzle.visibility)
+    await feed.announce("puzzle:decided", puzzleId=puzzle.id, visibility=visibility)
 
 
 # --- reports ------------------------------------------------------------------------------------
@@ -293,6 +302,7 @@ async def resolve(actor: Actor, report_id: str, status: str) -> Report:
             banned = await _escalate(actor, offender, report)
     if banned is not None:
         await banning.take_effect(banned)
+    await feed.announce("report:decided", reportId=report.id, status=status)
     return await Report.get(id=report.id)
 
 

@@ -9,7 +9,7 @@ from textual import work
 from textual.binding import Binding, BindingType
 
 from tui.dialogs import Reason
-from tui.screens.base import Row, TableScreen
+from tui.screens.base import Row, TableScreen, short_time
 from tui.screens.claims import ClaimsMixin
 
 
@@ -36,7 +36,7 @@ class Appeals(ClaimsMixin, TableScreen):
             row.get("banReason", "")[:40],
             (row.get("description") or "")[:50],
             holder["username"] if holder else "",
-            row["createdAt"][:16],
+            short_time(row["createdAt"]),
         )
 
     def describe(self, row: Row) -> str:

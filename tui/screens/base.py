@@ -23,6 +23,11 @@ Row = dict[str, Any]
 READ_ONLY = "read-only session: nothing was sent"
 
 
+def short_time(stamp: str) -> str:
+    """``2026-12-06T22:16:05.123Z`` -> ``12-06 22:16`` (UTC): fits a table column."""
+    return stamp[5:16].replace("T", " ")
+
+
 class TableScreen(Screen[None]):
     TITLE: ClassVar[str] = ""
     COLUMNS: ClassVar[tuple[str, ...]] = ()
@@ -83,6 +88,11 @@ class TableScreen(Screen[None]):
 
     def action_reload(self) -> None:
         self.reload()
+
+    def on_screen_resume(self) -> None:
+        """Back on this screen: read it again (it may have changed while away)."""
+        if self.query(DataTable) and self.query_one(DataTable).columns:
+            self.reload()
 
     def reload(self) -> None:
         self._load()

@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 
 from textual.binding import Binding, BindingType
 
-from tui.screens.base import Row, TableScreen
+from tui.screens.base import Row, TableScreen, short_time
 from tui.screens.game import GameScreen
 
 ORDER = {"in_progress": 0, "waiting": 1, "finished": 2}
@@ -32,7 +32,7 @@ class Games(TableScreen):
         if row["kind"] == "room":
             members = ", ".join(user["username"] for user in row["users"])
             return ("room", row["owner"]["username"], members, row["roomId"], "")
-        return ("game", row["mode"], row["status"], row["_id"], row["startTime"][:16])
+        return ("game", row["mode"], row["status"], row["_id"], short_time(row["startTime"]))
 
     def describe(self, row: Row) -> str:
         if row["kind"] == "room":

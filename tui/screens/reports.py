@@ -13,7 +13,7 @@ from textual.binding import Binding, BindingType
 
 from tui.client import Evidence
 from tui.dialogs import Confirm, TemporaryBanDialog
-from tui.screens.base import Row, TableScreen
+from tui.screens.base import Row, TableScreen, short_time
 from tui.screens.claims import ClaimsMixin
 
 KINDS = ("reported_game_chat", "reported_user", "reported_comment", "reported_puzzle")
@@ -29,7 +29,8 @@ def evidence_text(row: Row, evidence: Evidence) -> str:
             mark = ">>" if line.get("isReported") else "  "
             lines.append(f"{mark} {line['username']}: {line['message']}")
     if evidence.user is not None:
-        lines += ["", f"[b]{evidence.user.username}[/b]: {evidence.upheld} upheld reports"]
+        plural = "" if evidence.upheld == 1 else "s"
+        lines += ["", f"[b]{evidence.user.username}[/b]: {evidence.upheld} upheld report{plural}"]
         for ban in evidence.bans[:5]:
             state = "active" if ban.get("isActive") else "ended"
             lines.append(f"  ban {ban['banType']} ({state}): {ban['reason']}")
@@ -67,7 +68,7 @@ class Reports(ClaimsMixin, TableScreen):
             row.get("reportedUserName", ""),
             row.get("reportedBy", ""),
             holder["username"] if holder else "",
-            row["createdAt"][:16],
+            short_time(row["createdAt"]),
         )
 
     def describe(self, row: Row) -> str:
@@ -116,5 +117,5 @@ class Reports(ClaimsMixin, TableScreen):
         if wanted is not None:
             await self.perform(
                 lambda: self.client.ban(row["reportedUserId"], wanted.reason, wanted.days),
-                f"{row['reportedUserName']} banned for {wanted.days:g} days",
+                f"{row['reportedUserName']} banned for {wanted.length}",
             )

@@ -9,7 +9,7 @@ from textual import work
 from textual.binding import Binding, BindingType
 
 from tui.dialogs import Confirm, Reason
-from tui.screens.base import Row, TableScreen
+from tui.screens.base import Row, TableScreen, short_time
 from tui.screens.claims import ClaimsMixin
 
 
@@ -50,7 +50,7 @@ class ReviewQueue(ClaimsMixin, TableScreen):
             row.get("authorName", ""),
             row.get("visibility", ""),
             _claimed(row),
-            row["createdAt"][:16],
+            short_time(row["createdAt"]),
         )
 
     def describe(self, row: Row) -> str:

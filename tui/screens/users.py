@@ -113,7 +113,7 @@ class Users(TableScreen):
         if wanted is not None:
             await self.perform(
                 lambda: self.client.ban(row["_id"], wanted.reason, wanted.days),
-                f"{row['username']} banned for {wanted.days:g} days",
+                f"{row['username']} banned for {wanted.length}",
             )
 
     def action_permanent_ban(self) -> None:
