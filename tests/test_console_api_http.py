@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from codincod.accounts.models import UserBan
 from codincod.puzzles.models import Puzzle
 from tests.actors import bearer, moderator, player
 from tests.sockets import Socket
@@ -196,3 +197,47 @@ async def test_a_decided_puzzle_is_not_decided_again_without_looking(server: Ser
         )
         assert stale.status_code == 409 and "not waiting for review" in stale.json()["message"]
     assert (await Puzzle.get(id=puzzle)).visibility == "revise"
+
+
+async def test_an_upheld_report_never_shortens_a_ban_in_force(server: ServerProcess) -> None:
+    """A moderator bans for 2 days; the 3rd upheld report (a 1-day step) leaves that ban."""
+    async with client(server.url) as http:
+        mod, _ = await moderator(http, "short_mod")
+        _, offender = await player(http, "short_offender")
+        reports = []
+        for n in range(3):
+            reporter, _ = await player(http, f"short_rep{n}")
+            made = await http.post(
+                "/api/v1/report",
+                json={
+                    "problematicIdentifier": offender,
+                    "problemType": "user",
+                    "explanation": "Insulting other players in every game chat.",
+                },
+                headers=bearer(reporter) | {"X-Forwarded-For": fresh_address()},
+            )
+            reports.append(made.json()["_id"])
+        await http.post(
+            f"/api/v1/moderation/user/{offender}/ban/temporary",
+            json={"reason": REASON, "duration": 2},
+            headers=bearer(mod),
+        )
+        for report in reports[:2]:
+            await http.post(
+                f"/api/v1/moderation/report/{report}/resolve",
+                json={"status": "resolved"},
+                headers=bearer(mod),
+            )
+        evidence = await http.get(
+            f"/api/v1/moderation/report/{reports[2]}/evidence", headers=bearer(mod)
+        )
+        assert evidence.json()["consequence"]["text"] == (
+            "3rd upheld report: no new ban (the ban in force lasts longer)"
+        )
+        await http.post(
+            f"/api/v1/moderation/report/{reports[2]}/resolve",
+            json={"status": "resolved"},
+            headers=bearer(mod),
+        )
+    active = await UserBan.filter(user_id=offender, is_active=True)
+    assert len(active) == 1 and active[0].reason == REASON

@@ -49,9 +49,35 @@ class Consequence:
     text: str
 
 
-def consequence(upheld_before: int) -> Consequence:
+@dataclass(frozen=True)
+class InForce:
+    """The ban a user is under now: permanent, or how long it still runs."""
+
+    permanent: bool
+    remaining: timedelta | None = None
+
+
+def outlasts(step: Escalation, in_force: InForce | None) -> bool:
+    """Whether the escalation's ban would last longer than the one in force: an automatic
+    ban never shortens or repeats a ban a moderator chose."""
+    if in_force is None:
+        return True
+    if in_force.permanent:
+        return False
+    if step.permanent or step.duration is None:
+        return True
+    return in_force.remaining is None or step.duration > in_force.remaining
+
+
+def consequence(upheld_before: int, in_force: InForce | None = None) -> Consequence:
     upheld = upheld_before + 1
     step = escalation(upheld) if crosses_a_step(upheld_before, upheld) else None
+    if step is not None and not outlasts(step, in_force):
+        return Consequence(
+            upheld,
+            None,
+            f"{ordinal(upheld)} upheld report: no new ban (the ban in force lasts longer)",
+        )
     if step is None:
         what = "no new ban"
     elif step.permanent or step.duration is None:

@@ -13,7 +13,7 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from codincod import db
-from codincod.accounts.models import User
+from codincod.accounts.models import User, UserBan
 from codincod.actors import Actor
 from codincod.comments.models import Comment
 from codincod.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -318,11 +318,24 @@ async def _escalate(actor: Actor, offender: str, report: Report) -> str | None:
     target = await User.get_or_none(id=offender)
     if target is None or target.role == "moderator" or target.id == actor.id:
         return None
+    if not escalation.outlasts(step, await in_force(offender)):
+        return None
     reason = escalation.reason(report.explanation)
     await banning.ban_within_transaction(
         actor, target, reason, step.duration, automatic=True, report=report.id, upheld=upheld
     )
     return target.id
+
+
+async def in_force(user_id: str) -> escalation.InForce | None:
+    """The ban the user is under now, as the escalation rule weighs it."""
+    now = utcnow()
+    for ban in await UserBan.filter(user_id=user_id, is_active=True):
+        if ban.end_date is None or ban.ban_type == "permanent":
+            return escalation.InForce(permanent=True)
+        if ban.end_date > now:
+            return escalation.InForce(permanent=False, remaining=ban.end_date - now)
+    return None
 
 
 # --- evidence before a decision -------------------------------------------------------------
@@ -355,5 +368,5 @@ async def evidence(report_id: str) -> Evidence:
     bans = await banning.history(offender.id)
     chat = await ChatMessage.filter(user_id=offender.id).order_by("-created_at").limit(RECENT_CHAT)
     pending = report.status == "pending"
-    then = escalation.consequence(upheld) if pending else None
+    then = escalation.consequence(upheld, await in_force(offender.id)) if pending else None
     return Evidence(report, offender, upheld, bans, list(chat), then)

@@ -8,6 +8,7 @@ import pytest
 
 from codincod.moderation.escalation import (
     REASON_MAX,
+    InForce,
     consequence,
     crosses_a_step,
     escalation,
@@ -96,3 +97,34 @@ def test_what_upholding_one_more_report_does(before: int, text: str) -> None:
 )
 def test_ordinals(number: int, text: str) -> None:
     assert ordinal(number) == text
+
+
+LONGER = " (the ban in force lasts longer)"
+
+
+@pytest.mark.parametrize(
+    ("before", "in_force", "text"),
+    [
+        (
+            2,
+            InForce(permanent=False, remaining=timedelta(days=2)),
+            "3rd upheld report: no new ban (the ban in force lasts longer)",
+        ),
+        (2, InForce(permanent=False, remaining=timedelta(hours=2)), "3rd upheld report: 1-day ban"),
+        (
+            9,
+            InForce(permanent=False, remaining=timedelta(days=300)),
+            "10th upheld report: permanent ban",
+        ),
+        (
+            9,
+            InForce(permanent=True),
+            "10th upheld report: no new ban (the ban in force lasts longer)",
+        ),
+        (3, InForce(permanent=True), "4th upheld report: no new ban"),
+    ],
+)
+def test_an_automatic_ban_never_shortens_the_one_in_force(
+    before: int, in_force: InForce, text: str
+) -> None:
+    assert consequence(before, in_force).text == text
