@@ -614,3 +614,26 @@ async def test_the_staff_feed_hears_a_timer_ended_game_and_code_stays_hidden_thr
         assert after["code"] == SUM
         for feed in feeds:
             await feed.close()
+
+
+async def test_a_player_pressing_join_again_is_not_sent_the_chat_twice(
+    server: ServerProcess,
+) -> None:
+    async with client(server.url) as http:
+        ((author, _),) = await users(http, "twice_author", 1)
+        puzzle_id = await sum_puzzle(http, author)
+        (alice, _), (bob, _) = await users(http, "twice_chat", 2)
+        async with only_puzzle(puzzle_id):
+            game_id = await game_with(server, [alice, bob], maxGameDurationInSeconds=60)
+        first = await in_game(server, alice, game_id)
+        await first.next("game:overview")
+        await first.send("message:send", chatMessage={"message": "hello there"})
+        await first.next("message:send")
+        second = await in_game(server, bob, game_id)
+        await second.next("message:send", lambda f: f["chatMessage"]["message"] == "hello there")
+        await second.send("game:join")
+        await second.nothing(
+            "message:send", seconds=1, where=lambda f: f["chatMessage"]["message"] == "hello there"
+        )
+        for socket in (first, second):
+            await socket.close()

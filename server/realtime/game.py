@@ -57,10 +57,11 @@ def _handler(game_id: str) -> Handler:
                 await play.change_language(actor, game_id, frame.language, known_player=conn.plays)
         elif frame.event == "game:join":
             added = await play.join_late(actor, game_id)
-            conn.plays = True
-            await hub.catch_up(conn, game_id)
+            was_playing, conn.plays = conn.plays, True
+            if added or not was_playing:  # the chat so far, once: a watcher had none of it
+                await hub.catch_up(conn, game_id)
             if not added:
-                await hub.refresh_game(game_id, only=conn)  # already a player: catch up
+                await hub.refresh_game(game_id, only=conn)  # already a player: the standings
         elif frame.event == "player:submitted":
             # The hand-in itself came over HTTP and every socket of the game got the new
             # standings then; this socket may have missed them while reconnecting.
