@@ -96,7 +96,7 @@ class ConsoleApp(App[None]):
     async def signed_in(self, *, remember: bool) -> None:
         """A session: check it is a moderator's, keep it, show the dashboard, go live."""
         try:
-            if self.read_only and not _is_read_only(self.client.token or ""):
+            if self.read_only and not config.is_read_only(self.client.token or ""):
                 await self.client.read_only_token()  # never a write with a full token
             self.me = await self.client.me()
         except ApiError as error:
@@ -190,16 +190,3 @@ class ConsoleApp(App[None]):
             screen = self.get_screen(name)
             if screen.is_mounted:
                 screen.reload()  # type: ignore[attr-defined]
-
-
-def _is_read_only(token: str) -> bool:
-    import base64
-
-    import orjson
-
-    try:
-        payload = token.split(".")[1]
-        claims = orjson.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-    except (IndexError, ValueError, orjson.JSONDecodeError):
-        return False
-    return isinstance(claims, dict) and claims.get("scope") == "read"

@@ -64,13 +64,24 @@ def load_token(server: str) -> str | None:
     return token if not _expired(token) else None
 
 
-def _expired(token: str) -> bool:
+def claims_of(token: str) -> dict[str, object]:
+    """A JWT's claims as it says them (unverified: the server checks; the console only reads
+    when it expires and whether it is read-only). Empty for anything that is not one."""
     try:
         payload = token.split(".")[1]
         claims = orjson.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-        return float(claims["exp"]) <= time.time() + 30
-    except (IndexError, KeyError, ValueError, TypeError, orjson.JSONDecodeError):
-        return True
+    except (IndexError, ValueError, orjson.JSONDecodeError):
+        return {}
+    return claims if isinstance(claims, dict) else {}
+
+
+def _expired(token: str) -> bool:
+    expiry = claims_of(token).get("exp")
+    return not isinstance(expiry, int | float) or expiry <= time.time() + 30
+
+
+def is_read_only(token: str) -> bool:
+    return claims_of(token).get("scope") == "read"
 
 
 def load_keys() -> dict[str, str]:
