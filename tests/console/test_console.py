@@ -362,6 +362,8 @@ async def test_appeals_are_accepted_or_rejected_with_a_reason(staff: Staff, key:
     async with console(staff.url, staff.admin) as (app, pilot):
         await on_screen(pilot, app, "6", "Appeals")
         await select(pilot, app, name)
+        await pilot.press("enter")  # the ban appealed: when, by whom, whether in force
+        await until(lambda: "by con_admin (in force)" in screen_text(app), pilot)
         await pilot.press(key)
         await until(lambda: "reason" in screen_text(app), pilot)
         app.screen.query_one("#reason", Input).value = "Looked at the game logs"

@@ -39,7 +39,20 @@ class Appeals(ClaimsMixin, TableScreen):
             short_time(row["createdAt"]),
         )
 
+    async def load_detail(self, row: Row) -> str:
+        bans = await self.client.ban_history(row["reportedUserId"])
+        lines = [self.describe(row), "", "[b]Bans[/b]"]
+        for ban in bans:
+            by = ban.get("bannedBy")
+            who = by.get("username", "?") if isinstance(by, dict) else "?"
+            until = short_time(ban["endDate"]) if ban.get("endDate") else "for good"
+            state = "in force" if ban.get("isActive") else "ended"
+            lines.append(f"  {short_time(ban['startDate'])} to {until} by {who} ({state})")
+        return "\n".join(lines)
+
     def describe(self, row: Row) -> str:
+        if row["id"] in self.opened_text:
+            return self.opened_text[row["id"]]
         return (
             f"[b]Appeal from {row.get('reportedUserName', '')}[/b]\n\n"
             f"Ban: {row.get('banReason', '')}\n\nAppeal: {row.get('description', '')}"

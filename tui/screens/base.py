@@ -112,6 +112,11 @@ class TableScreen(Screen[None]):
         keep = table.cursor_row
         needle = self.filter_text.lower()
         self.shown = [r for r in self.rows if not needle or needle in self._text(r)]
+        self.query_one(
+            "#filter", Input
+        ).placeholder = (
+            f"/ to filter · page {self.page_number} of {self.total_pages} ([ and ] to turn)"
+        )
         table.clear()
         for row in self.shown:
             table.add_row(*(str(cell) for cell in self.cells(row)))

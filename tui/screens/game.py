@@ -4,6 +4,7 @@ right to scrub, home and end)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
@@ -22,9 +23,20 @@ POLL_SECONDS = 2.0
 TICK_SECONDS = 0.1
 
 
+def _left(game: dict[str, Any]) -> str:
+    """How long a running game still has, by its end time."""
+    end = datetime.fromisoformat(game["endTime"].replace("Z", "+00:00"))
+    seconds = int((end - datetime.now(UTC)).total_seconds())
+    return f", {seconds // 60}:{seconds % 60:02d} left" if seconds > 0 else ""
+
+
 def standing(game: dict[str, Any]) -> str:
     players = ", ".join(player["username"] for player in game.get("players", []))
-    lines = [f"[b]{game['options']['mode']}[/b] game, {game['status']}", f"players: {players}"]
+    left = _left(game) if game["status"] == "in_progress" else ""
+    lines = [
+        f"[b]{game['options']['mode']}[/b] game, {game['status']}{left}",
+        f"players: {players}",
+    ]
     for handed in game.get("playerSubmissions", []):
         user = handed.get("user") or {}
         language = (handed.get("programmingLanguage") or {}).get("language", "?")
