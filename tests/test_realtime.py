@@ -20,7 +20,7 @@ from codincod.ratings.models import UserModeMetrics
 from codincod.timeutil import utcnow
 from tests.conftest import DB_KIND
 from tests.sockets import Socket
-from tests.support import ServerProcess, client, register
+from tests.support import ServerProcess, client, eventually, register
 from tests.test_execution_http import SUM, sum_puzzle
 from tests.test_games_http import hand_in, submit, user_id
 from tests.test_puzzles_http import auth
@@ -589,6 +589,13 @@ async def test_the_staff_feed_hears_a_timer_ended_game_and_code_stays_hidden_thr
         puzzle_id = await sum_puzzle(http, author)
         (alice, _), (bob, _), (mod, mod_id) = await users(http, "hidden", 3)
         await User.filter(id=mod_id).update(role="moderator")
+        for each in (server, piston_server):  # the change reaches each process's cache (NOTIFY)
+            async with client(each.url) as there:
+
+                async def stats(there: httpx.AsyncClient = there) -> int:
+                    return (await there.get("/api/v1/admin/stats", headers=auth(mod))).status_code
+
+                await eventually(stats, 200)
         feeds = [await Socket.open(s.url, "/ws/admin", mod) for s in (server, piston_server)]
         for feed in feeds:
             await feed.next("feed:open")
