@@ -457,6 +457,7 @@ class AuditEntry(TypedDict):
     actor: AuditActor
     targetType: str
     targetId: str
+    targetName: str | None  # the user's name, for actions on users
     reason: str | None
     createdAt: Timestamp
     details: dict[str, Any]

@@ -468,7 +468,7 @@ def appeal_dto(appeal: BanAppeal) -> dict[str, Any]:
     )
 
 
-def audit_dto(entry: AuditEntry) -> dict[str, Any]:
+def audit_dto(entry: AuditEntry, target_name: str | None = None) -> dict[str, Any]:
     actor = entry.actor if isinstance(entry.actor, User) else None
     return {
         "_id": entry.id,
@@ -476,6 +476,7 @@ def audit_dto(entry: AuditEntry) -> dict[str, Any]:
         "actor": {"_id": actor.id if actor else entry.actor_id, "username": entry.actor_name},  # type: ignore[attr-defined]
         "targetType": entry.target_type,
         "targetId": entry.target_id,
+        "targetName": target_name,
         "reason": entry.reason,
         "createdAt": _time(entry.created_at),
         "details": entry.details,

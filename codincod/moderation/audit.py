@@ -4,10 +4,12 @@ action's own transaction, so an action and its entry are kept or lost together."
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from pydantic import Field
 
+from codincod.accounts import service as accounts
 from codincod.accounts.models import User
 from codincod.actors import Actor
 from codincod.moderation.models import AUDIT_ACTIONS, AuditEntry
@@ -58,22 +60,33 @@ async def record_operator(
 class AuditQuery(PageQuery):
     actor: Annotated[str, Field(max_length=64)] | None = None  # a username or an id
     action: Annotated[str, Field(max_length=16)] | None = None
-    targetId: Annotated[str, Field(max_length=64)] | None = None
+    targetId: Annotated[str, Field(max_length=64)] | None = None  # an id, or a user's name
 
 
-async def listing(query: AuditQuery) -> Page[AuditEntry]:
-    """Entries newest first, filtered by actor (name or id), action and target."""
+@dataclass(frozen=True)
+class AuditRow:
+    entry: AuditEntry
+    target_name: str | None  # the user's name, for actions on users
+
+
+async def _user_id(name_or_id: str) -> str:
+    """An id as given, or the id of the user of that name (none: an id no entry has)."""
+    if _ID.fullmatch(name_or_id):
+        return name_or_id.lower()
+    user = await accounts.find_user(name_or_id)
+    return user.id if user else "-"
+
+
+async def listing(query: AuditQuery) -> Page[AuditRow]:
+    """Entries newest first, filtered by actor (name or id), action and target (an id, or a
+    user's name); actions on users come with the user's name."""
     entries = AuditEntry.all()
     if query.actor:
-        if _ID.fullmatch(query.actor):
-            entries = entries.filter(actor_id=query.actor.lower())
-        else:
-            user = await User.get_or_none(username__iexact=query.actor)
-            entries = entries.filter(actor_id=user.id if user else "-")
+        entries = entries.filter(actor_id=await _user_id(query.actor))
     if query.action:
         entries = entries.filter(action=query.action)
     if query.targetId:
-        entries = entries.filter(target_id=query.targetId.lower())
+        entries = entries.filter(target_id=await _user_id(query.targetId))
     total = await entries.count()
     rows = (
         await entries.order_by("-created_at", "-id")
@@ -81,4 +94,8 @@ async def listing(query: AuditQuery) -> Page[AuditEntry]:
         .limit(query.pageSize)
         .select_related("actor")
     )
-    return Page(list(rows), query.page, query.pageSize, total)
+    users = {e.target_id for e in rows if e.target_type == "user"}
+    names = dict(await User.filter(id__in=list(users)).values_list("id", "username"))
+    return Page(
+        [AuditRow(e, names.get(e.target_id)) for e in rows], query.page, query.pageSize, total
+    )

@@ -133,7 +133,7 @@ async def audit_log(request: Request) -> HTTPResponse:
     """Staff actions, newest first; filters: actor (name or id), action, targetId."""
     await moderator(request)
     page = await audit.listing(parse(audit.AuditQuery, query_args(request)))
-    return reply(page_dto(page, [audit_dto(e) for e in page.items]))
+    return reply(page_dto(page, [audit_dto(row.entry, row.target_name) for row in page.items]))
 
 
 # --- claims and evidence ------------------------------------------------------------------------

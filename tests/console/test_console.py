@@ -397,6 +397,12 @@ async def test_the_audit_log_filters_by_actor_and_action(staff: Staff) -> None:
             lambda: table_rows(app) and all("con_auditor" in r for r in table_rows(app)), pilot
         )
         assert len(table_rows(app)) == 1 and "ban" in table_rows(app)[0]
+        assert "user con_audited" in table_rows(app)[0]  # the user by name, not by id
+        await pilot.press("slash")
+        app.screen.query_one("#filter", Input).value = "target:con_audited"
+        await pilot.press("enter")
+        await until(lambda: table_rows(app) and "con_auditor" in table_rows(app)[0], pilot)
+        assert len(table_rows(app)) == 1
 
 
 async def test_migrations_are_listed_and_an_upgrade_is_confirmed_and_audited(

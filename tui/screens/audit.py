@@ -1,5 +1,6 @@
-"""``7`` Audit log: every staff action, newest first. ``/`` filters: ``actor:NAME``,
-``action:ACTION`` and ``target:ID`` ask the server; any other words filter the rows shown."""
+"""``7`` Audit log: every staff action, newest first, users by name. ``/`` filters:
+``actor:NAME``, ``action:ACTION`` and ``target:NAME-or-ID`` ask the server; any other words
+filter the rows shown."""
 
 from __future__ import annotations
 
@@ -50,7 +51,7 @@ class Audit(TableScreen):
             row["createdAt"][:19],
             row["actor"]["username"],
             row["action"],
-            f"{row['targetType']} {row['targetId']}",
+            f"{row['targetType']} {row.get('targetName') or row['targetId']}",
             (row.get("reason") or "")[:40],
         )
 
