@@ -18,7 +18,7 @@ from codincod.games.play import ENDED_BY_PAGE, ENDED_BY_SERVER, LOST
 from server.http import session_token, settings_of
 from server.realtime import frames
 from server.realtime.connection import Bucket, Connection, Session, close_reason
-from server.realtime.hub import hub, text
+from server.realtime.hub import MODERATORS_ONLY, hub, text
 
 log = logging.getLogger("codincod.realtime")
 POLICY = 1008  # the frontend stops reconnecting on 1008
@@ -37,7 +37,6 @@ async def who(request: Request) -> tuple[Actor | None, str]:
         return None, AUTH_REQUIRED
 
 
-MODERATORS_ONLY = "Moderators only"
 READ_ONLY = "read-only session: it may look but not change anything"
 
 
