@@ -148,7 +148,7 @@ class ConsoleApp(App[None]):
         if isinstance(error, Offline):
             self.sub_title = f"offline, reconnecting ({self.failures}): {error.message}"
         title = "read-only" if "read-only" in error.message else "Refused"
-        self.notify(error.message, title=title, severity="error")
+        self.notify(error.message, title=title, severity="error", markup=False)
 
     # --- the staff feed ------------------------------------------------------------------------
 

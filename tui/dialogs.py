@@ -11,6 +11,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from tui.text import esc
+
 REASON_MIN = 10
 
 
@@ -30,7 +32,7 @@ class Confirm(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Label(self.question, id="question")
+            yield Label(self.question, id="question", markup=False)
             yield Label("[b]y[/b]/Enter: yes    [b]n[/b]/Esc: no")
 
     def action_answer(self, yes: bool) -> None:
@@ -48,7 +50,7 @@ class Reason(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Label(self.question)
+            yield Label(self.question, markup=False)
             yield Label(f"Give a reason (at least {REASON_MIN} characters); Enter confirms")
             yield Input(placeholder="reason", id="reason")
             yield Label("", id="problem")
@@ -87,7 +89,7 @@ class TemporaryBanDialog(ModalScreen[TemporaryBan | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Label(f"Temporary ban of {self.username}: days, then reason (Tab between)")
+            yield Label(f"Temporary ban of {esc(self.username)}: days, then reason (Tab between)")
             yield Input(placeholder="days", id="days")
             yield Input(placeholder=f"reason (at least {REASON_MIN} characters)", id="reason")
             yield Label("", id="problem")
@@ -124,7 +126,8 @@ class TypeToConfirm(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Label(f"Permanent ban: type [b]{self.username}[/b] to confirm, then a reason")
+            name = esc(self.username)
+            yield Label(f"Permanent ban: type [b]{name}[/b] to confirm, then a reason")
             yield Input(placeholder="username", id="name")
             yield Input(placeholder=f"reason (at least {REASON_MIN} characters)", id="reason")
             yield Label("", id="problem")

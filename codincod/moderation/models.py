@@ -39,7 +39,8 @@ class Report(Entity):
         table = "reports"
         indexes = (
             ("status", "created_at"),
-            ("problem_type", "status"),
+            # The review queue: one kind's pending reports, newest first, read page by page.
+            ("problem_type", "status", "created_at", "id"),
             ("reported_by_id", "target_id"),
             ("reported_user_id", "status"),
         )

@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
+from textual import _wait as textual_wait
 
 from codincod.games.models import ChatMessage, Game, GameEvent, GamePlayer
 from codincod.puzzles.models import Puzzle
@@ -23,6 +24,12 @@ from tui.app import ConsoleApp
 from tui.client import Client
 
 SIZE = (120, 36)
+
+# The pilot waits for the app to go idle after every key in slices of 20 ms; slices of 5 ms
+# see the same idleness (the tests wait for what they check with ``until`` anyway) and keep
+# the console's tests within their minute.
+textual_wait.SLEEP_GRANULARITY = 0.005
+textual_wait.SLEEP_IDLE = textual_wait.SLEEP_GRANULARITY / 20
 
 
 @pytest.fixture(autouse=True)

@@ -28,7 +28,7 @@ from tests.console.conftest import (
     screen_text,
     until,
 )
-from tests.support import ServerProcess, client
+from tests.support import ServerProcess, client, fresh_address
 from tui import config
 from tui.screens.dashboard import Dashboard
 from tui.screens.game import GameScreen
@@ -687,6 +687,7 @@ async def test_a_kept_token_is_used_and_an_expired_one_is_not(staff: Staff) -> N
     config.save_token(staff.url, staff.admin)
     async with console(staff.url, config.load_token(staff.url)) as (app, pilot):
         await until(lambda: isinstance(app.screen, Dashboard), pilot)
+        await until(lambda: "loading" not in screen_text(app), pilot)  # the stats it read
     expired = jwt.encode(
         {"userId": "0" * 24, "exp": int(time.time()) - 60, "iat": int(time.time()) - 120},
         "whatever-secret-of-32-bytes-or-more!",
@@ -695,6 +696,7 @@ async def test_a_kept_token_is_used_and_an_expired_one_is_not(staff: Staff) -> N
     assert config.load_token(staff.url) is None
     async with console(staff.url, config.load_token(staff.url)) as (app, pilot):
         await until(lambda: isinstance(app.screen, Login), pilot)
+        await until(lambda: "Password" in screen_text(app), pilot)
 
 
 async def test_escape_in_a_reason_dialog_sends_nothing(staff: Staff) -> None:
@@ -714,3 +716,35 @@ async def test_escape_in_a_reason_dialog_sends_nothing(staff: Staff) -> None:
         await pilot.press("escape")
         await pilot.pause(0.3)
     assert await UserBan.exists(user_id=target, is_active=True)
+
+
+async def test_text_that_looks_like_markup_is_shown_as_it_is(staff: Staff) -> None:
+    """Titles, statements and report texts are the players' own: a ``[/b]`` in one is text,
+    never a tag (a malformed tag read as markup would stop the console drawing)."""
+    title = "Tags [/b] and [red]colour"
+    async with client(staff.url) as http:
+        puzzle = await pending_puzzle(http, "markup puzzle")
+        await Puzzle.filter(id=puzzle).update(title=title, statement="A [/x] statement [link=x]")
+        reporter, _ = await player(http, "con_rep_markup")
+        _, offender = await player(http, "con_offender_markup")
+        made = await http.post(
+            "/api/v1/report",
+            json={
+                "problematicIdentifier": offender,
+                "problemType": "user",
+                "explanation": "Wrote [/i] and [bold]shouting[/bold] in every chat.",
+            },
+            headers=bearer(reporter) | {"X-Forwarded-For": fresh_address()},
+        )
+        assert made.status_code == 201, made.text
+    async with console(staff.url, staff.admin) as (app, pilot):
+        await on_screen(pilot, app, "2", "Review queue")
+        await select(pilot, app, "[/b] and")
+        await pilot.press("enter")
+        await until(lambda: "A [/x] statement [link=x]" in screen_text(app), pilot)
+        assert title in screen_text(app)
+        await pilot.press("3")
+        await until(lambda: app.screen.title == "Reports", pilot)
+        await select(pilot, app, "con_offender_markup")
+        await until(lambda: "[bold]shouting[/bold]" in screen_text(app), pilot)
+        assert app.is_running

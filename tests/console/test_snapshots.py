@@ -26,7 +26,7 @@ async def signed_in(pilot: Any) -> None:
         if pilot.app.is_screen_installed("dashboard") and pilot.app.feed_live:
             break
         await pilot.pause(0.05)
-    await pilot.pause(0.1)
+    await pilot.pause(0.03)
 
 
 def after(*keys: str) -> Callable[[Any], Any]:
@@ -34,8 +34,8 @@ def after(*keys: str) -> Callable[[Any], Any]:
         await signed_in(pilot)
         for key in keys:
             await pilot.press(key)
-            await pilot.pause(0.1)
-        await pilot.pause(0.15)
+            await pilot.pause(0.03)  # the fake answers at once: a worker's turn is enough
+        await pilot.pause(0.05)
 
     return run
 

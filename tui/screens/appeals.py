@@ -9,8 +9,9 @@ from textual import work
 from textual.binding import Binding, BindingType
 
 from tui.dialogs import Reason
-from tui.screens.base import Row, TableScreen, short_time
+from tui.screens.base import Row, Sheet, TableScreen, short_time
 from tui.screens.claims import ClaimsMixin
+from tui.text import esc
 
 
 class Appeals(ClaimsMixin, TableScreen):
@@ -24,10 +25,9 @@ class Appeals(ClaimsMixin, TableScreen):
         Binding("j", "reject", "Reject", id="reject"),
     ]
 
-    async def fetch(self) -> list[Row]:
-        page = await self.client.queue("ban_appeal", self.page_number)
-        self.total_pages = max(1, page.total_pages)
-        return page.items
+    async def fetch(self, number: int) -> Sheet:
+        page = await self.client.queue("ban_appeal", number)
+        return Sheet(page.items, page.total_pages)
 
     def cells(self, row: Row) -> tuple[Any, ...]:
         holder = row.get("claimedBy")
@@ -44,7 +44,7 @@ class Appeals(ClaimsMixin, TableScreen):
         lines = [self.describe(row), "", "[b]Bans[/b]"]
         for ban in bans:
             by = ban.get("bannedBy")
-            who = by.get("username", "?") if isinstance(by, dict) else "?"
+            who = esc(by.get("username", "?")) if isinstance(by, dict) else "?"
             until = short_time(ban["endDate"]) if ban.get("endDate") else "for good"
             state = "in force" if ban.get("isActive") else "ended"
             lines.append(f"  {short_time(ban['startDate'])} to {until} by {who} ({state})")
@@ -54,8 +54,8 @@ class Appeals(ClaimsMixin, TableScreen):
         if row["id"] in self.opened_text:
             return self.opened_text[row["id"]]
         return (
-            f"[b]Appeal from {row.get('reportedUserName', '')}[/b]\n\n"
-            f"Ban: {row.get('banReason', '')}\n\nAppeal: {row.get('description', '')}"
+            f"[b]Appeal from {esc(row.get('reportedUserName', ''))}[/b]\n\n"
+            f"Ban: {esc(row.get('banReason', ''))}\n\nAppeal: {esc(row.get('description', ''))}"
         )
 
     def action_accept(self) -> None:

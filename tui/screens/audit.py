@@ -8,7 +8,8 @@ from typing import Any
 
 from textual.widgets import DataTable, Input
 
-from tui.screens.base import Row, TableScreen
+from tui.screens.base import Row, Sheet, TableScreen
+from tui.text import esc
 
 FIELDS = {"actor": "actor", "action": "action", "target": "target"}
 
@@ -34,9 +35,9 @@ class Audit(TableScreen):
         super().__init__()
         self.asked: dict[str, str] = {}
 
-    async def fetch(self) -> list[Row]:
-        page = await self.client.audit(**self.asked)
-        return page.items
+    async def fetch(self, number: int) -> Sheet:
+        page = await self.client.audit(**self.asked)  # the newest entries, filtered
+        return Sheet(page.items)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id != "filter":
@@ -56,8 +57,9 @@ class Audit(TableScreen):
         )
 
     def describe(self, row: Row) -> str:
-        details = "\n".join(f"  {k}: {v}" for k, v in (row.get("details") or {}).items())
+        details = "\n".join(f"  {esc(k)}: {esc(v)}" for k, v in (row.get("details") or {}).items())
         return (
-            f"[b]{row['action']}[/b] by {row['actor']['username']} at {row['createdAt']}\n"
-            f"on {row['targetType']} {row['targetId']}\n\n{row.get('reason') or ''}\n\n{details}"
+            f"[b]{row['action']}[/b] by {esc(row['actor']['username'])} at {row['createdAt']}\n"
+            f"on {row['targetType']} {esc(row['targetId'])}\n\n"
+            f"{esc(row.get('reason') or '')}\n\n{details}"
         )

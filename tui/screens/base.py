@@ -4,7 +4,10 @@ politely in a read-only session and turn the server's refusals into notification
 
 from __future__ import annotations
 
+import contextlib
+import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
@@ -15,12 +18,33 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from tui.client import ApiError, Client
+from tui.text import plain
 
 if TYPE_CHECKING:
     from tui.app import ConsoleApp
 
 Row = dict[str, Any]
 READ_ONLY = "read-only session: nothing was sent"
+FRESH_SECONDS = 10.0  # a page read ahead is shown as it is for this long, then read again
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One page of a table as the server gave it, and how many pages there are."""
+
+    rows: list[Row]
+    pages: int = 1
+    read_at: float = field(default_factory=time.monotonic)
+
+    @property
+    def fresh(self) -> bool:
+        return time.monotonic() - self.read_at < FRESH_SECONDS
+
+
+def gone(screen: Screen[Any]) -> bool:
+    """True once the screen is being taken down (the console closing): a worker finishing
+    then has nowhere to show what it read. (Textual hides a node while it removes it.)"""
+    return not screen.is_attached or not screen.display
 
 
 def short_time(stamp: str) -> str:
@@ -46,6 +70,7 @@ class TableScreen(Screen[None]):
         self.filter_text = ""
         self.page_number = 1
         self.total_pages = 1
+        self.sheets: dict[int, Sheet] = {}  # pages read (or read ahead), by number
 
     @property
     def console(self) -> ConsoleApp:
@@ -75,7 +100,8 @@ class TableScreen(Screen[None]):
 
     # --- what each screen says ------------------------------------------------------------------
 
-    async def fetch(self) -> list[Row]:
+    async def fetch(self, number: int) -> Sheet:
+        """Page ``number`` of the table (screens without pages ignore it)."""
         raise NotImplementedError
 
     def cells(self, row: Row) -> tuple[Any, ...]:
@@ -95,17 +121,35 @@ class TableScreen(Screen[None]):
             self.reload()
 
     def reload(self) -> None:
+        self.sheets = {}  # whatever was read ahead may be out of date now
         self._load()
 
     @work(exclusive=True, group="load")
     async def _load(self) -> None:
+        number = self.page_number
         try:
-            rows = await self.fetch()
+            sheet = await self.fetch(number)
         except ApiError as error:
             self.console.report(error)
             return
-        self.rows = rows
+        if not gone(self):
+            self._show_sheet(number, sheet)
+
+    def _show_sheet(self, number: int, sheet: Sheet) -> None:
+        self.sheets[number] = sheet
+        self.rows, self.total_pages = sheet.rows, max(1, sheet.pages)
         self.show_rows()
+        if number < self.total_pages and number + 1 not in self.sheets:
+            self._read_ahead(number + 1)
+
+    @work(exclusive=True, group="ahead")
+    async def _read_ahead(self, number: int) -> None:
+        """The next page, read while the moderator looks at this one: ``]`` shows it at once."""
+        kept = self.sheets
+        with contextlib.suppress(ApiError):  # read again when asked for, the error said then
+            sheet = await self.fetch(number)
+            if kept is self.sheets:  # not reloaded meanwhile (a new filter, a decision...)
+                kept[number] = sheet
 
     def show_rows(self) -> None:
         table = self.query_one(DataTable)
@@ -119,7 +163,7 @@ class TableScreen(Screen[None]):
         )
         table.clear()
         for row in self.shown:
-            table.add_row(*(str(cell) for cell in self.cells(row)))
+            table.add_row(*(plain(cell) for cell in self.cells(row)))
         if self.shown:
             table.move_cursor(row=min(max(keep, 0), len(self.shown) - 1))
         self.on_selected()
@@ -148,9 +192,15 @@ class TableScreen(Screen[None]):
 
     def action_page(self, step: int) -> None:
         wanted = self.page_number + step
-        if 1 <= wanted <= self.total_pages:
-            self.page_number = wanted
-            self.reload()
+        if not 1 <= wanted <= self.total_pages:
+            return
+        self.page_number = wanted
+        kept = self.sheets.get(wanted)
+        if kept is not None and kept.fresh:
+            self._show_sheet(wanted, kept)
+        else:
+            self.sheets.pop(wanted, None)
+            self._load()
 
     # --- filtering ------------------------------------------------------------------------------
 
@@ -192,6 +242,6 @@ class TableScreen(Screen[None]):
         except ApiError as error:
             self.console.report(error)
             return False
-        self.notify(done)
+        self.notify(done, markup=False)
         self.reload()
         return True

@@ -9,7 +9,7 @@ from typing import ClassVar
 from textual import work
 
 from tui.client import ApiError
-from tui.screens.base import Row, TableScreen
+from tui.screens.base import Row, TableScreen, gone
 
 RENEW_SECONDS = 120.0  # claims last 5 minutes
 
@@ -47,7 +47,8 @@ class ClaimsMixin(TableScreen):
             self.opened_text[row["id"]] = await self.load_detail(row)
         except ApiError as error:
             self.console.report(error)
-        self.show_rows()
+        if not gone(self):
+            self.show_rows()
 
     async def load_detail(self, row: Row) -> str:
         return self.describe(row)

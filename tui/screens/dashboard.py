@@ -11,6 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from tui.client import ApiError
+from tui.screens.base import gone
 
 if TYPE_CHECKING:
     from tui.app import ConsoleApp
@@ -64,4 +65,5 @@ class Dashboard(Screen[None]):
         except ApiError as error:
             app.report(error)
             return
-        self.query_one("#stats", Static).update(describe(stats))
+        if not gone(self):
+            self.query_one("#stats", Static).update(describe(stats))

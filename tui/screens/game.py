@@ -15,6 +15,8 @@ from textual.widgets import Footer, Header, Static
 
 from tui.client import ApiError, GameRecord
 from tui.replay import Replay, moments
+from tui.screens.base import gone
+from tui.text import esc
 
 if TYPE_CHECKING:
     from tui.app import ConsoleApp
@@ -31,7 +33,7 @@ def _left(game: dict[str, Any]) -> str:
 
 
 def standing(game: dict[str, Any]) -> str:
-    players = ", ".join(player["username"] for player in game.get("players", []))
+    players = ", ".join(esc(player["username"]) for player in game.get("players", []))
     left = _left(game) if game["status"] == "in_progress" else ""
     lines = [
         f"[b]{game['options']['mode']}[/b] game, {game['status']}{left}",
@@ -42,7 +44,7 @@ def standing(game: dict[str, Any]) -> str:
         language = (handed.get("programmingLanguage") or {}).get("language", "?")
         rate = (handed.get("result") or {}).get("successRate", 0)
         lines.append(
-            f"  #{handed.get('rank', '?')} {user.get('username', '?')} ({language}) "
+            f"  #{handed.get('rank', '?')} {esc(user.get('username', '?'))} ({esc(language)}) "
             f"{rate:.0%} passed"
         )
     return "\n".join(lines)
@@ -93,6 +95,8 @@ class GameScreen(Screen[None]):
         except ApiError as error:
             app.report(error)
             return
+        if gone(self):
+            return
         game = self.record.game
         self.query_one("#standing", Static).update(standing(game))
         if game["status"] == "finished" and self.replay is None:
@@ -108,13 +112,13 @@ class GameScreen(Screen[None]):
         if self.record is None:
             return
         if self.replay is None:
-            lines = [m.text for m in moments(self.record.events, self.record.chat)][-20:]
+            lines = [esc(m.text) for m in moments(self.record.events, self.record.chat)][-20:]
             self.query_one("#timeline", Static).update("\n".join(lines) or "(nothing yet)")
             self.query_one("#scrubber", Static).update("live")
             return
         shown = self.replay.moments[: self.replay.shown]
         self.query_one("#timeline", Static).update(
-            "\n".join(f"{m.at:%H:%M:%S} {m.text}" for m in shown[-20:]) or "(the start)"
+            "\n".join(f"{m.at:%H:%M:%S} {esc(m.text)}" for m in shown[-20:]) or "(the start)"
         )
         self.query_one("#scrubber", Static).update(self.replay.bar())
 

@@ -8,8 +8,9 @@ from typing import Any, ClassVar
 
 from textual.binding import Binding, BindingType
 
-from tui.screens.base import Row, TableScreen, short_time
+from tui.screens.base import Row, Sheet, TableScreen, short_time
 from tui.screens.game import GameScreen
+from tui.text import esc
 
 ORDER = {"in_progress": 0, "waiting": 1, "finished": 2}
 
@@ -22,11 +23,11 @@ class Games(TableScreen):
         Binding("enter", "open", "Watch / replay"),
     ]
 
-    async def fetch(self) -> list[Row]:
+    async def fetch(self, number: int) -> Sheet:
         rooms, games = await asyncio.gather(self.client.rooms(), self.client.games())
         listed = [{"kind": "room", **room} for room in rooms]
         ordered = sorted(games.items, key=lambda g: ORDER.get(g["status"], 3))
-        return listed + [{"kind": "game", **game} for game in ordered]
+        return Sheet(listed + [{"kind": "game", **game} for game in ordered])
 
     def cells(self, row: Row) -> tuple[Any, ...]:
         if row["kind"] == "room":
@@ -36,9 +37,9 @@ class Games(TableScreen):
 
     def describe(self, row: Row) -> str:
         if row["kind"] == "room":
-            names = "\n".join(f"  {user['username']}" for user in row["users"])
+            names = "\n".join(f"  {esc(user['username'])}" for user in row["users"])
             return f"[b]Room {row['roomId']}[/b] ({row['visibility']})\nhost: " + (
-                f"{row['owner']['username']}\n\nmembers:\n{names}"
+                f"{esc(row['owner']['username'])}\n\nmembers:\n{names}"
             )
         return (
             f"[b]Game {row['_id']}[/b]\n{row['mode']}, {row['status']}\n"

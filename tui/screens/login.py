@@ -11,6 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label
 
 from tui.client import ApiError
+from tui.text import esc
 
 if TYPE_CHECKING:
     from tui.app import ConsoleApp
@@ -49,7 +50,7 @@ class Login(Screen[None]):
         try:
             await app.client.login(username, password, read_only=app.read_only)
         except ApiError as error:
-            problem.update(f"Login failed: {error.message}")
+            problem.update(f"Login failed: {esc(error.message)}")
             self.query_one("#password", Input).value = ""
             return
         await app.signed_in(remember=True)

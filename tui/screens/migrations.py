@@ -10,7 +10,8 @@ from textual.binding import Binding, BindingType
 
 from tui.client import ApiError
 from tui.dialogs import Confirm
-from tui.screens.base import Row, TableScreen
+from tui.screens.base import Row, Sheet, TableScreen
+from tui.text import esc
 
 
 class Migrations(TableScreen):
@@ -21,17 +22,17 @@ class Migrations(TableScreen):
         Binding("m", "upgrade", "Apply pending"),
     ]
 
-    async def fetch(self) -> list[Row]:
+    async def fetch(self, number: int) -> Sheet:
         state = await self.client.migrations()
         self.sub_title = f"{state.dialect}: {len(state.pending)} pending"
         applied = [{"name": name, "state": "applied"} for name in state.applied]
-        return applied + [{"name": name, "state": "pending"} for name in state.pending]
+        return Sheet(applied + [{"name": name, "state": "pending"} for name in state.pending])
 
     def cells(self, row: Row) -> tuple[Any, ...]:
         return (row["name"], row["state"])
 
     def describe(self, row: Row) -> str:
-        return f"[b]{row['name']}[/b]\n\n{row['state']}"
+        return f"[b]{esc(row['name'])}[/b]\n\n{row['state']}"
 
     def action_upgrade(self) -> None:
         if not self.may_write():

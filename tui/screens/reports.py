@@ -13,31 +13,33 @@ from textual.binding import Binding, BindingType
 
 from tui.client import Evidence
 from tui.dialogs import Confirm, TemporaryBanDialog
-from tui.screens.base import Row, TableScreen, short_time
+from tui.screens.base import Row, Sheet, TableScreen, short_time
 from tui.screens.claims import ClaimsMixin
+from tui.text import esc
 
 KINDS = ("reported_game_chat", "reported_user", "reported_comment", "reported_puzzle")
 PER_KIND = 25  # a page of at most 100 rows: filtering and drawing stay within a frame or two
 
 
 def evidence_text(row: Row, evidence: Evidence) -> str:
-    lines = [f"[b]{row['title']}[/b]", "", row.get("reportExplanation", "")]
+    lines = [f"[b]{esc(row['title'])}[/b]", "", esc(row.get("reportExplanation", ""))]
     context = row.get("contextMessages") or []
     if context:
         lines += ["", "[b]Chat around it[/b]"]
         for line in context:
             mark = ">>" if line.get("isReported") else "  "
-            lines.append(f"{mark} {line['username']}: {line['message']}")
+            lines.append(f"{mark} {esc(line['username'])}: {esc(line['message'])}")
     if evidence.user is not None:
         plural = "" if evidence.upheld == 1 else "s"
-        lines += ["", f"[b]{evidence.user.username}[/b]: {evidence.upheld} upheld report{plural}"]
+        name = esc(evidence.user.username)
+        lines += ["", f"[b]{name}[/b]: {evidence.upheld} upheld report{plural}"]
         for ban in evidence.bans[:5]:
             state = "active" if ban.get("isActive") else "ended"
-            lines.append(f"  ban {ban['banType']} ({state}): {ban['reason']}")
+            lines.append(f"  ban {ban['banType']} ({state}): {esc(ban['reason'])}")
         for chat in evidence.recent_chat[:5]:
-            lines.append(f"  said: {chat['message']}")
+            lines.append(f"  said: {esc(chat['message'])}")
     if evidence.consequence:
-        lines += ["", f"If upheld: [b]{evidence.consequence}[/b]"]
+        lines += ["", f"If upheld: [b]{esc(evidence.consequence)}[/b]"]
     return "\n".join(lines)
 
 
@@ -53,12 +55,10 @@ class Reports(ClaimsMixin, TableScreen):
         Binding("b", "ban", "Ban user", id="ban"),
     ]
 
-    async def fetch(self) -> list[Row]:
-        pages = await asyncio.gather(
-            *(self.client.queue(k, self.page_number, PER_KIND) for k in KINDS)
-        )
-        self.total_pages = max(1, *(page.total_pages for page in pages))
-        return [item for page in pages for item in page.items]
+    async def fetch(self, number: int) -> Sheet:
+        pages = await asyncio.gather(*(self.client.queue(k, number, PER_KIND) for k in KINDS))
+        rows = [item for page in pages for item in page.items]
+        return Sheet(rows, max(page.total_pages for page in pages))
 
     def cells(self, row: Row) -> tuple[Any, ...]:
         holder = row.get("claimedBy")
@@ -73,7 +73,7 @@ class Reports(ClaimsMixin, TableScreen):
 
     def describe(self, row: Row) -> str:
         return self.opened_text.get(row["id"]) or (
-            f"[b]{row['title']}[/b]\n\n{row.get('reportExplanation', '')}\n\n"
+            f"[b]{esc(row['title'])}[/b]\n\n{esc(row.get('reportExplanation', ''))}\n\n"
             "Enter: open, claim and see the evidence"
         )
 

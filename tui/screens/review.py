@@ -9,8 +9,9 @@ from textual import work
 from textual.binding import Binding, BindingType
 
 from tui.dialogs import Confirm, Reason
-from tui.screens.base import Row, TableScreen, short_time
+from tui.screens.base import Row, Sheet, TableScreen, short_time
 from tui.screens.claims import ClaimsMixin
+from tui.text import esc
 
 
 def _claimed(row: Row) -> str:
@@ -19,12 +20,14 @@ def _claimed(row: Row) -> str:
 
 
 def puzzle_text(puzzle: dict[str, Any]) -> str:
-    lines = [f"[b]{puzzle.get('title', '')}[/b]", "", puzzle.get("statement") or "(no statement)"]
+    statement = esc(puzzle.get("statement") or "(no statement)")
+    lines = [f"[b]{esc(puzzle.get('title', ''))}[/b]", "", statement]
     lines += ["", "[b]Validators[/b]"]
     for number, case in enumerate(puzzle.get("validators") or [], 1):
-        lines.append(f"{number}. in: {case.get('input', '')!r}  out: {case.get('output', '')!r}")
+        given, wanted = repr(case.get("input", "")), repr(case.get("output", ""))
+        lines.append(f"{number}. in: {esc(given)}  out: {esc(wanted)}")
     solution = puzzle.get("solution") or {}
-    lines += ["", "[b]Solution[/b]", solution.get("code") or "(none)"]
+    lines += ["", "[b]Solution[/b]", esc(solution.get("code") or "(none)")]
     return "\n".join(lines)
 
 
@@ -39,10 +42,9 @@ class ReviewQueue(ClaimsMixin, TableScreen):
         Binding("r", "revise", "Revision", id="revise"),
     ]
 
-    async def fetch(self) -> list[Row]:
-        page = await self.client.queue("pending_puzzle", self.page_number)
-        self.total_pages = max(1, page.total_pages)
-        return page.items
+    async def fetch(self, number: int) -> Sheet:
+        page = await self.client.queue("pending_puzzle", number)
+        return Sheet(page.items, page.total_pages)
 
     def cells(self, row: Row) -> tuple[Any, ...]:
         return (
@@ -55,7 +57,8 @@ class ReviewQueue(ClaimsMixin, TableScreen):
 
     def describe(self, row: Row) -> str:
         return self.opened_text.get(row["id"]) or (
-            f"[b]{row['title']}[/b]\n\n{row.get('description') or ''}\n\nEnter: open and claim"
+            f"[b]{esc(row['title'])}[/b]\n\n{esc(row.get('description') or '')}\n\n"
+            "Enter: open and claim"
         )
 
     async def load_detail(self, row: Row) -> str:

@@ -12,25 +12,26 @@ from textual.widgets import Input, Static
 
 from tui.client import ApiError
 from tui.dialogs import Reason, TemporaryBanDialog, TypeToConfirm
-from tui.screens.base import Row, TableScreen
+from tui.screens.base import Row, Sheet, TableScreen, gone
+from tui.text import esc
 
 
 def user_text(user: dict[str, Any]) -> str:
     lines = [
-        f"[b]{user['username']}[/b]  ({user['role']}{', admin' if user.get('isAdmin') else ''})",
+        f"[b]{esc(user['username'])}[/b]  "
+        f"({user['role']}{', admin' if user.get('isAdmin') else ''})",
         f"banned: {'yes' if user.get('banned') else 'no'}   "
         f"submissions: {user.get('submissionCount', 0)}",
         "",
         "[b]Bans[/b]",
     ]
     lines += [
-        f"  {b['banType']} {'active' if b.get('isActive') else 'ended'}: {b['reason']}"
+        f"  {b['banType']} {'active' if b.get('isActive') else 'ended'}: {esc(b['reason'])}"
         for b in user.get("bans", [])
     ] or ["  none"]
     lines += ["", "[b]Reports against them[/b]"]
-    lines += [f"  {r['status']}: {r['explanation'][:60]}" for r in user.get("reports", [])] or [
-        "  none"
-    ]
+    reports = user.get("reports", [])
+    lines += [f"  {r['status']}: {esc(r['explanation'][:60])}" for r in reports] or ["  none"]
     return "\n".join(lines)
 
 
@@ -46,10 +47,9 @@ class Users(TableScreen):
         Binding("h", "history", "History", id="history"),
     ]
 
-    async def fetch(self) -> list[Row]:
-        page = await self.client.users(self.filter_text, self.page_number)
-        self.total_pages = max(1, page.total_pages)
-        return page.items
+    async def fetch(self, number: int) -> Sheet:
+        page = await self.client.users(self.filter_text, number)
+        return Sheet(page.items, page.total_pages)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         # the filter is a search on the server (by part of the name), then shown as usual
@@ -69,7 +69,7 @@ class Users(TableScreen):
         )
 
     def describe(self, row: Row) -> str:
-        return f"[b]{row['username']}[/b]\n\nEnter: bans, reports and submissions"
+        return f"[b]{esc(row['username'])}[/b]\n\nEnter: bans, reports and submissions"
 
     def action_open(self) -> None:
         if (row := self.selected) is not None:
@@ -82,7 +82,8 @@ class Users(TableScreen):
         except ApiError as error:
             self.console.report(error)
             return
-        self.query_one("#detail", Static).update(user_text(found))
+        if not gone(self):
+            self.query_one("#detail", Static).update(user_text(found))
 
     def action_history(self) -> None:
         if (row := self.selected) is not None:
@@ -95,13 +96,14 @@ class Users(TableScreen):
         except ApiError as error:
             self.console.report(error)
             return
-        lines = [f"[b]Ban history of {row['username']}[/b]", ""]
+        lines = [f"[b]Ban history of {esc(row['username'])}[/b]", ""]
         lines += [
             f"{b['startDate'][:16]} {b['banType']} {'active' if b['isActive'] else 'ended'}: "
-            f"{b['reason']}"
+            f"{esc(b['reason'])}"
             for b in bans
         ] or ["no bans"]
-        self.query_one("#detail", Static).update("\n".join(lines))
+        if not gone(self):
+            self.query_one("#detail", Static).update("\n".join(lines))
 
     def action_temporary_ban(self) -> None:
         if (row := self.selected) is not None and self.may_write():
