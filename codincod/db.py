@@ -29,6 +29,7 @@ MODEL_MODULES = (
     "codincod.games.models",
     "codincod.ratings.models",
     "codincod.moderation.models",
+    "codincod.importers.models",
 )
 
 

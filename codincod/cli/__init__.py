@@ -390,3 +390,7 @@ def languages_list(ctx: click.Context) -> None:
         click.echo(
             f"{row.id}  {row.language} {row.version}" + (f"  ({aliases})" if aliases else "")
         )
+
+
+# Commands kept in modules of their own register themselves on ``main``.
+from codincod.cli import transfer  # noqa: E402, F401
