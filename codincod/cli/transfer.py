@@ -70,6 +70,7 @@ def import_mongo(ctx: click.Context, folder: Path, dry_run: bool, report_file: P
     for line in report.lines():
         click.echo(line)
     if report_file is not None:
+        report_file.parent.mkdir(parents=True, exist_ok=True)
         report_file.write_text(json.dumps(report.as_json(), indent=1, default=str))
         click.echo(f"report written to {report_file}")
 
