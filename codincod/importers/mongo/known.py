@@ -10,8 +10,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from bson import ObjectId
+
 from codincod.accounts.schemas import USERNAME_MAX, USERNAME_MIN
 
+_HEX = re.compile(r"[0-9a-fA-F]{24}")
 _VALID_NAME = re.compile(r"^[A-Za-z0-9_-]{3,20}$")
 _INVALID_CHARACTER = re.compile(r"[^A-Za-z0-9_-]")
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -25,12 +28,11 @@ def derived_id(*parts: str) -> str:
 
 def hex_id(value: Any) -> str | None:
     """An ObjectId (or its 24-hex text) as text; anything else is no id."""
-    text = str(value) if value is not None else ""
-    return (
-        text.lower()
-        if len(text) == 24 and all(c in "0123456789abcdefABCDEF" for c in text)
-        else None
-    )
+    if type(value) is ObjectId:
+        return str(value)  # the common case, and the fast one
+    if isinstance(value, str) and _HEX.fullmatch(value):
+        return value.lower()
+    return None
 
 
 @dataclass
