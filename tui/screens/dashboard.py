@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING, Any
 from textual import work
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Static
 
 from tui.client import ApiError
+from tui.header import Header
 from tui.screens.base import gone
 
 if TYPE_CHECKING:

@@ -11,9 +11,10 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Static
 
 from tui.client import ApiError, GameRecord
+from tui.header import Header
 from tui.replay import Replay, moments
 from tui.screens.base import gone
 from tui.text import esc

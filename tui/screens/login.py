@@ -8,9 +8,10 @@ from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label
+from textual.widgets import Footer, Input, Label
 
 from tui.client import ApiError
+from tui.header import Header
 from tui.text import esc
 
 if TYPE_CHECKING:
