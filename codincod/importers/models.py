@@ -4,16 +4,16 @@ from tortoise import fields
 from tortoise.models import Model
 
 
-class ImportedRow(Model):
-    """A row a Mongo import wrote, and the run that last wrote it. A later import removes what
-    an earlier one brought in that the newer dump no longer has; rows made here are never
-    touched."""
+class ImportedBatch(Model):
+    """The ids of a batch of rows a Mongo import wrote, and the run that wrote them. A later
+    run writes its own batches, removes what an earlier run brought in that it did not write
+    again (gone from the newer dump), then drops the earlier batches. Rows made here are never
+    in a batch, so never touched."""
 
-    id = fields.CharField(primary_key=True, max_length=64)  # "<table>:<row id>"
+    id = fields.CharField(primary_key=True, max_length=64)  # "<run>:<table>:<n>"
     table_name = fields.CharField(max_length=32)
-    row_id = fields.CharField(max_length=24)
     run = fields.IntField()
+    row_ids = fields.TextField()  # a JSON list
 
     class Meta:
-        table = "imported_rows"
-        indexes = (("table_name", "run"),)
+        table = "imported_batches"

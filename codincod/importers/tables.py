@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,7 +23,7 @@ from codincod import db
 from codincod.config import Settings
 
 Row = dict[str, Any]
-_SKIPPED_TABLES = {"aerich", "imported_rows"}  # bookkeeping, not data
+_SKIPPED_TABLES = {"aerich", "imported_batches"}  # bookkeeping, not data
 
 # Tortoise keeps SQLite times as ISO text written this way; rows written here must match.
 sqlite3.register_adapter(datetime, lambda value: value.isoformat(" "))
@@ -95,7 +95,7 @@ def tables() -> dict[str, Table]:
     return found
 
 
-def stored(table: Table, row: Row, dialect: str) -> tuple[Any, ...]:
+def stored(table: Table, row: Row) -> tuple[Any, ...]:
     """The row's values as a driver takes them (JSON as text)."""
     values = []
     for column in table.columns:
@@ -124,6 +124,38 @@ class Written:
     unchanged: int
 
 
+class _Sqlite:
+    """The SQLite side of ``Connection``: plain calls (an import is the process's only work)."""
+
+    def __init__(self, path: Path) -> None:
+        self._db = sqlite3.connect(path, isolation_level=None)
+
+    async def run(self, work: Callable[[sqlite3.Connection], Any]) -> Any:
+        return work(self._db)
+
+    async def open(self) -> None:
+        db = self._db
+        db.execute("PRAGMA foreign_keys = ON")
+        db.execute("PRAGMA busy_timeout = 30000")
+        # Rows land all over the indexes (derived ids are random): a cache that holds them
+        # saves reading pages again for every batch.
+        db.execute("PRAGMA cache_size = -262144")  # 256 MiB
+        db.execute("BEGIN IMMEDIATE")
+
+    async def close(self, *, failed: bool) -> None:
+        if failed and self._db.in_transaction:
+            self._db.execute("ROLLBACK")
+        self._db.close()
+
+    async def fetch(self, query: str, params: Sequence[Any]) -> list[Row]:
+        cursor = self._db.execute(_lite_sql(query), tuple(params))
+        names = [d[0] for d in cursor.description or ()]
+        return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+
+    async def execute(self, query: str, params: Sequence[Any] = ()) -> int:
+        return int(self._db.execute(_lite_sql(query), tuple(params)).rowcount)
+
+
 class Connection:
     """One raw connection to the configured database, in one transaction until ``commit``."""
 
@@ -131,7 +163,7 @@ class Connection:
         self.settings = settings
         self.dialect = settings.dialect
         self._pg: asyncpg.Connection | None = None
-        self._lite: sqlite3.Connection | None = None
+        self._lite: _Sqlite | None = None
         self._staged: set[str] = set()
 
     async def __aenter__(self) -> Connection:
@@ -140,35 +172,30 @@ class Connection:
             self._pg = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
             await self._pg.execute("BEGIN")
         else:
-            self._lite = sqlite3.connect(Path(url.removeprefix("sqlite://")), isolation_level=None)
-            self._lite.execute("PRAGMA foreign_keys = ON")
-            self._lite.execute("PRAGMA busy_timeout = 30000")
-            self._lite.execute("BEGIN IMMEDIATE")
+            self._lite = _Sqlite(Path(url.removeprefix("sqlite://")))
+            await self._lite.open()
         return self
 
     async def __aexit__(self, *exc: object) -> None:
         if self._pg is not None and not self._pg.is_closed():
             await self._pg.close()  # an open transaction ends with the connection: rolled back
         if self._lite is not None:
-            if exc[0] and self._lite.in_transaction:
-                self._lite.execute("ROLLBACK")
-            self._lite.close()
+            await self._lite.close(failed=exc[0] is not None)
 
     async def commit(self) -> None:
-        if self._pg is not None:
-            await self._pg.execute("COMMIT")
-            await self._pg.execute("BEGIN")
-        if self._lite is not None:
-            self._lite.execute("COMMIT")
-            self._lite.execute("BEGIN IMMEDIATE")
+        await self._end("COMMIT")
 
     async def rollback(self) -> None:
+        await self._end("ROLLBACK")
+
+    async def _end(self, how: str) -> None:
+        """End the transaction and begin the next one."""
         if self._pg is not None:
-            await self._pg.execute("ROLLBACK")
+            await self._pg.execute(how)
             await self._pg.execute("BEGIN")
         if self._lite is not None:
-            self._lite.execute("ROLLBACK")
-            self._lite.execute("BEGIN IMMEDIATE")
+            await self._lite.execute(how)
+            await self._lite.execute("BEGIN IMMEDIATE")
 
     # --- reading ---------------------------------------------------------------------------------
 
@@ -177,16 +204,14 @@ class Connection:
         if self._pg is not None:
             return [dict(r) for r in await self._pg.fetch(query, *params)]
         assert self._lite is not None
-        cursor = self._lite.execute(_lite_sql(query), params)
-        names = [d[0] for d in cursor.description or ()]
-        return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+        return await self._lite.fetch(query, params)
 
     async def execute(self, query: str, *params: Any) -> None:
         if self._pg is not None:
             await self._pg.execute(query, *params)
         else:
             assert self._lite is not None
-            self._lite.execute(_lite_sql(query), params)
+            await self._lite.execute(query, params)
 
     async def rows(self, table: Table, batch: int = 5000) -> AsyncIterator[Row]:
         """Every row of ``table`` in id order (keyed tables) or as stored, page by page."""
@@ -208,16 +233,13 @@ class Connection:
             after = page[-1]["id"]
 
     async def existing(self, table: Table, ids: Sequence[str]) -> dict[str, tuple[Any, ...]]:
-        columns = ", ".join(table.columns)
-        if self._pg is not None:
-            found = await self.fetch(
-                f"SELECT {columns} FROM {table.name} WHERE id = ANY($1::text[])", list(ids)
-            )
-        else:
-            found = await self.fetch(
-                f"SELECT {columns} FROM {table.name} WHERE id IN (SELECT value FROM json_each($1))",
-                orjson.dumps(list(ids)).decode(),
-            )
+        """The stored rows with these ids, canonical."""
+        if self._lite is not None:
+            return dict(await self._lite.run(lambda db: _lite_existing(db, table, ids)))
+        found = await self.fetch(
+            f"SELECT {', '.join(table.columns)} FROM {table.name} WHERE id = ANY($1::text[])",
+            list(ids),
+        )
         return {row["id"]: table.canonical(row) for row in found}
 
     # --- writing ---------------------------------------------------------------------------------
@@ -225,44 +247,30 @@ class Connection:
     async def upsert(self, table: Table, rows: list[Row]) -> Written:
         """Write the rows that are new or differ from what is stored; say which were which."""
         unique: dict[str, Row] = {row["id"]: row for row in rows}
-        before = await self.existing(table, list(unique))
-        new, changed, writing = [], [], []
-        for row_id, row in unique.items():
-            old = before.get(row_id)
-            if old is None:
-                new.append(row_id)
-            elif old != table.canonical(row):
-                changed.append(row_id)
-            else:
-                continue
-            writing.append(stored(table, row, self.dialect))
-        if writing:
-            await self.write(table, writing)
-        return Written(new, changed, len(unique) - len(writing))
+        if self._lite is not None:
+            return await self._lite.run(lambda db: _lite_upsert(db, table, unique))
+        written, values = _compared(table, unique, await self.existing(table, list(unique)))
+        if values:
+            await self.write(table, values)
+        return written
 
     async def write(self, table: Table, values: list[tuple[Any, ...]]) -> None:
         """Insert the rows, replacing those with the same id (no comparison)."""
-        columns = ", ".join(table.columns)
-        updates = ", ".join(f"{c} = excluded.{c}" for c in table.columns if c != "id")
-        if self._pg is not None:
-            staging = f"staging_{table.name}"
-            if staging not in self._staged:
-                await self._pg.execute(
-                    f"CREATE TEMP TABLE {staging} (LIKE {table.name}) ON COMMIT DROP"
-                )
-                self._staged.add(staging)
-            await self._pg.copy_records_to_table(staging, records=values, columns=table.columns)
-            await self._pg.execute(
-                f"INSERT INTO {table.name} ({columns}) SELECT {columns} FROM {staging} "
-                f"ON CONFLICT (id) DO UPDATE SET {updates}; TRUNCATE {staging}"
-            )
+        if self._lite is not None:
+            await self._lite.run(lambda db: db.executemany(_lite_upsert_sql(table), values))
             return
-        assert self._lite is not None
-        marks = ", ".join("?" for _ in table.columns)
-        self._lite.executemany(
-            f"INSERT INTO {table.name} ({columns}) VALUES ({marks}) "
-            f"ON CONFLICT (id) DO UPDATE SET {updates}",
-            values,
+        assert self._pg is not None
+        columns = ", ".join(table.columns)
+        staging = f"staging_{table.name}"
+        if staging not in self._staged:
+            await self._pg.execute(
+                f"CREATE TEMP TABLE {staging} (LIKE {table.name}) ON COMMIT DROP"
+            )
+            self._staged.add(staging)
+        await self._pg.copy_records_to_table(staging, records=values, columns=table.columns)
+        await self._pg.execute(
+            f"INSERT INTO {table.name} ({columns}) SELECT {columns} FROM {staging} "
+            f"ON CONFLICT (id) DO UPDATE SET {_updates(table)}; TRUNCATE {staging}"
         )
 
     async def delete(self, table: str, ids: Sequence[str]) -> int:
@@ -275,11 +283,59 @@ class Connection:
             )
             return int(status.split()[-1])
         assert self._lite is not None
-        cursor = self._lite.execute(
+        return await self._lite.execute(
             f"DELETE FROM {table} WHERE id IN (SELECT value FROM json_each(?))",
             (orjson.dumps(list(ids)).decode(),),
         )
-        return cursor.rowcount
+
+
+def _updates(table: Table) -> str:
+    return ", ".join(f"{c} = excluded.{c}" for c in table.columns if c != "id")
+
+
+def _compared(
+    table: Table, unique: dict[str, Row], before: dict[str, tuple[Any, ...]]
+) -> tuple[Written, list[tuple[Any, ...]]]:
+    """Which rows are new, which changed, and the stored values of both, to write."""
+    new, changed, writing = [], [], []
+    for row_id, row in unique.items():
+        old = before.get(row_id)
+        if old is None:
+            new.append(row_id)
+        elif old != table.canonical(row):
+            changed.append(row_id)
+        else:
+            continue
+        writing.append(stored(table, row))
+    return Written(new, changed, len(unique) - len(writing)), writing
+
+
+def _lite_upsert_sql(table: Table) -> str:
+    marks = ", ".join("?" for _ in table.columns)
+    return (
+        f"INSERT INTO {table.name} ({', '.join(table.columns)}) VALUES ({marks}) "
+        f"ON CONFLICT (id) DO UPDATE SET {_updates(table)}"
+    )
+
+
+def _lite_existing(
+    db: sqlite3.Connection, table: Table, ids: Sequence[str]
+) -> dict[str, tuple[Any, ...]]:
+    cursor = db.execute(
+        f"SELECT {', '.join(table.columns)} FROM {table.name} "
+        "WHERE id IN (SELECT value FROM json_each(?))",
+        (orjson.dumps(list(ids)).decode(),),
+    )
+    names = [d[0] for d in cursor.description or ()]
+    rows = (dict(zip(names, values, strict=True)) for values in cursor.fetchall())
+    return {row["id"]: table.canonical(row) for row in rows}
+
+
+def _lite_upsert(db: sqlite3.Connection, table: Table, unique: dict[str, Row]) -> Written:
+    written, values = _compared(table, unique, _lite_existing(db, table, list(unique)))
+    if values:
+        db.executemany(_lite_upsert_sql(table), values)
+    return written
 
 
 def _lite_sql(query: str) -> str:

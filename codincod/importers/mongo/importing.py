@@ -2,8 +2,8 @@
 
 Two passes over the dump: the first learns what it holds (``Index``), the second maps each
 document (``mapping``) and writes its rows in batches, parents before what points at them,
-in one transaction. Every row written is noted with the run's number (``imported_rows``), so
-a later run on a newer dump removes what Mongo no longer has, and writes only what changed.
+in one transaction. The ids written are kept with the run's number (``imported_batches``),
+so a later run on a newer dump removes what Mongo no longer has, and writes only what changed.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from codincod import db
 from codincod.config import Settings
@@ -47,8 +49,8 @@ MAIN_TABLE = {
 }
 BATCH_ROWS = 5000
 LEDGER = Table(
-    "imported_rows",
-    ("id", "table_name", "row_id", "run"),
+    "imported_batches",
+    ("id", "table_name", "run", "row_ids"),
     frozenset(),
     frozenset(),
     frozenset(),
@@ -70,11 +72,11 @@ async def import_dump(
     for name in present:
         counted = dump.count(folder / f"{name}.bson")
         report.collection(name).in_dump = counted.documents
-    known = _index(folder, present, report, progress)
+    index = _index(folder, present, report, progress)
     await db.init_db(settings)
     try:
         async with Connection(settings) as connection:
-            importer = _Importer(connection, tables(), known, report, progress)
+            importer = _Importer(connection, tables(), index, report, progress)
             await importer.run(folder, present)
             report.dangling_references = await dangling_references(connection)
             await (connection.rollback() if dry_run else connection.commit())
@@ -84,16 +86,17 @@ async def import_dump(
     return report
 
 
-def _index(folder: Path, present: list[str], report: Report, progress: Progress) -> Known:
+def _index(folder: Path, present: list[str], report: Report, progress: Progress) -> Index:
     index = Index(Known())
-    for name in COLLECTIONS:
+    for name in Index.AHEAD:
         if name in present:
             total = report.collection(name).in_dump
             for done, (_, document) in enumerate(_documents(folder, name, report), 1):
                 index.see(name, document)
                 if done % 20000 == 0:
                     progress(f"{name} (reading)", done, total)
-    return index.finish()
+    index.finish()
+    return index
 
 
 def _documents(folder: Path, name: str, report: Report) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -109,24 +112,23 @@ class _Importer:
         self,
         connection: Connection,
         info: dict[str, Table],
-        known: Known,
+        index: Index,
         report: Report,
         progress: Progress,
     ) -> None:
-        self.connection, self.info, self.known = connection, info, known
+        self.connection, self.info, self.index = connection, info, index
+        self.known = index.known
         self.report, self.progress = report, progress
         self.waiting: dict[str, list[Row]] = {}
+        self.languages_written: set[str] = set()
+        self.batches = 0
         self.run_number = 0
 
     async def run(self, folder: Path, present: list[str]) -> None:
-        found = await self.connection.fetch("SELECT max(run) AS last FROM imported_rows")
+        found = await self.connection.fetch("SELECT max(run) AS last FROM imported_batches")
         self.run_number = int(found[0]["last"] or 0) + 1
         await self._delete_absent(present)
         for name in COLLECTIONS:
-            if name == "programminglanguages":
-                for row in invented_languages(self.known):
-                    self.known.keep(name, row["id"])
-                    self._add("programming_languages", row)
             if name in present:
                 await self._collection(folder, name)
             await self._flush()
@@ -142,8 +144,10 @@ class _Importer:
 
     async def _collection(self, folder: Path, name: str) -> None:
         report = self.report.collection(name)
-        mapper, settled = MAPPERS[name], []
+        mapper, settled, ahead = MAPPERS[name], [], name in Index.AHEAD
         for done, (_, document) in enumerate(_documents(folder, name, self.report), 1):
+            if not ahead:
+                self.index.see(name, document)
             report.read = done
             own = hex_id(document.get("_id"))
             if own is None:
@@ -181,42 +185,71 @@ class _Importer:
         self.waiting.setdefault(table, []).append(row)
 
     async def _flush(self) -> None:
+        """Write the waiting rows, in the order their tables were first met: what rows point
+        at is always written before them."""
+        for row in invented_languages(self.known):  # named by legacy references, made once
+            if row["id"] not in self.languages_written:
+                self.languages_written.add(row["id"])
+                self.known.keep("programminglanguages", row["id"])
+                await self._write_rows("programming_languages", [row])
         waiting, self.waiting = self.waiting, {}
-        for table, rows in waiting.items():  # in the order first met: parents first
+        for table, rows in waiting.items():
+            await self._write_rows(table, rows)
+
+    async def _write_rows(self, table: str, rows: list[Row]) -> None:
+        if rows:
             written = await self.connection.upsert(self.info[table], rows)
             counts = self.report.table(table)
             counts.new += len(written.new)
             counts.changed += len(written.changed)
             counts.unchanged += written.unchanged
-            await self.connection.write(
-                LEDGER,
-                [(f"{table}:{r['id']}", table, r["id"], self.run_number) for r in rows],
-            )
+            self.batches += 1
+            ids = orjson.dumps([row["id"] for row in rows]).decode()
+            batch = f"{self.run_number}:{table}:{self.batches}"
+            await self.connection.write(LEDGER, [(batch, table, self.run_number, ids)])
+
+    async def _earlier(self, table: str | None = None) -> dict[str, set[str]]:
+        """The ids earlier runs wrote, by table (of one table, when given)."""
+        found: dict[str, set[str]] = {}
+        query = "SELECT table_name, row_ids FROM imported_batches WHERE run < $1"
+        params: list[Any] = [self.run_number]
+        if table is not None:
+            query += " AND table_name = $2"
+            params.append(table)
+        for row in await self.connection.fetch(query, *params):
+            found.setdefault(row["table_name"], set()).update(orjson.loads(row["row_ids"]))
+        return found
+
+    async def _current(self) -> dict[str, set[str]]:
+        found: dict[str, set[str]] = {}
+        for row in await self.connection.fetch(
+            "SELECT table_name, row_ids FROM imported_batches WHERE run = $1", self.run_number
+        ):
+            found.setdefault(row["table_name"], set()).update(orjson.loads(row["row_ids"]))
+        return found
 
     async def _delete_absent(self, present: list[str]) -> None:
         """Before writing: accounts imported earlier that the dump no longer holds (a new
         account may carry a deleted one's name or email). The rest goes in ``_delete_stale``."""
         if "users" not in present:
             return  # a dump without the collection says nothing about it
-        rows = await self.connection.fetch(
-            "SELECT row_id FROM imported_rows WHERE table_name = 'users'"
-        )
-        ids = self.known.present.get("users", set())
-        await self._remove("users", [r["row_id"] for r in rows if r["row_id"] not in ids], "users")
+        earlier = (await self._earlier("users")).get("users", set())
+        gone = sorted(earlier - self.known.present.get("users", set()))
+        await self._remove("users", gone, "users")
 
     async def _delete_stale(self) -> None:
         """After writing: rows an earlier run wrote and this one did not (skipped now, or a
         seat, test case or event its document no longer has)."""
+        earlier, current = await self._earlier(), await self._current()
         order = [MAIN_TABLE[name] for name in COLLECTIONS]
         extra = sorted(set(self.info) - set(order))
         for table in reversed(order + extra):
-            rows = await self.connection.fetch(
-                "SELECT row_id FROM imported_rows WHERE table_name = $1 AND run < $2",
-                table,
-                self.run_number,
-            )
             owner = next((n for n, t in MAIN_TABLE.items() if t == table), None)
-            await self._remove(table, [r["row_id"] for r in rows], owner)
+            stale = earlier.get(table, set()) - current.get(table, set())
+            await self._remove(table, sorted(stale), owner)
+        await self.connection.execute(
+            "DELETE FROM imported_batches WHERE run < $1", self.run_number
+        )
 
     async def _remove(self, table: str, ids: list[str], collection: str | None) -> None:
         if not ids:
@@ -225,7 +258,6 @@ class _Importer:
         for start in range(0, len(ids), BATCH_ROWS):
             chunk = ids[start : start + BATCH_ROWS]
             removed += await self.connection.delete(table, chunk)
-            await self.connection.delete("imported_rows", [f"{table}:{i}" for i in chunk])
         self.report.table(table).deleted += removed  # rows a cascade took already: not counted
         if collection is not None:
             report = self.report.collection(collection)

@@ -37,6 +37,8 @@ def skipped(reason: str) -> Mapped:
 def when(value: Any, default: datetime | None = None) -> datetime | None:
     """A BSON date as an aware UTC time, kept to the millisecond."""
     if isinstance(value, datetime):
+        if value.tzinfo is UTC and not value.microsecond % 1000:
+            return value  # as the dump reader gives BSON dates: nothing to do
         moment = value if value.tzinfo else value.replace(tzinfo=UTC)
         return moment.astimezone(UTC).replace(microsecond=moment.microsecond // 1000 * 1000)
     return default
@@ -82,7 +84,12 @@ def ids_in(values: Any, keep: Callable[[Any], str | None]) -> list[str]:
 
 
 class Index:
-    """Fed every document of every collection (in the writing order), then ``finish``."""
+    """What the mappers learn from the dump before and while they map it. The collections
+    in ``AHEAD`` are read whole before any mapping (a name, a vote or a report is judged
+    against all the others); the rest are seen just before each of their documents is mapped,
+    which is all that what comes after them needs."""
+
+    AHEAD = ("users", "preferences", "uservotes", "reports", "usermetrics")
 
     def __init__(self, known: Known) -> None:
         self.known = known
@@ -449,41 +456,53 @@ def map_submissions(doc: dict[str, Any], known: Known) -> Mapped:
 
 
 def map_comments(doc: dict[str, Any], known: Known) -> Mapped:
+    """A comment's row, but for where it hangs: ``settle_comments`` says that once every
+    comment has been seen (a reply may come before its parent)."""
     own = hex_id(doc["_id"]) or ""
     author = known.has("users", doc.get("author"))
-    puzzle = known.puzzle_of_comment(own)
-    if author is None or puzzle is None:
-        return skipped("its author or the puzzle it hangs under is not in the dump")
-    result = Mapped()
-    parent = known.comment_parent.get(own) or known.listed_under.get(own)
-    parent = parent if parent in known.present.get("comments", ()) else None
-    kind = "comment-comment" if parent else "puzzle-comment"
-    if doc.get("commentType") != kind:
-        result.repairs.append(f"commentType {doc.get('commentType')!r} made {kind!r}")
+    if author is None:
+        return skipped("its author is not in the dump")
     created, updated = times(doc, known.now)
-    return result.add(
+    return Mapped().add(
         "comments",
         {
             "id": own,
             "created_at": created,
             "updated_at": updated,
             "author_id": author,
-            "puzzle_id": puzzle,
-            "parent_id": parent,
+            "puzzle_id": None,  # settled
+            "parent_id": None,  # settled
             "text": text(doc.get("text")),
-            "comment_type": kind,
-            "upvote": 0,  # counted by settle_comments, from the votes that will be imported
+            "comment_type": text(doc.get("commentType")),  # settled
+            "upvote": 0,  # settled: the votes that will be imported
             "downvote": 0,
         },
     )
+
+
+def _place_comment(own: str, mapped: Mapped, known: Known) -> Mapped:
+    """Where a comment hangs: under a comment (a reply, whatever its stored type said) or
+    directly under a puzzle, and the puzzle its thread belongs to."""
+    row = mapped.rows[0][1]
+    puzzle = known.puzzle_of_comment(own)
+    if puzzle is None:
+        return skipped("the puzzle it hangs under is not in the dump")
+    parent = known.comment_parent.get(own) or known.listed_under.get(own)
+    parent = parent if parent in known.present.get("comments", ()) else None
+    kind = "comment-comment" if parent else "puzzle-comment"
+    if row["comment_type"] != kind:
+        mapped.repairs.append(f"commentType {row['comment_type'] or None!r} made {kind!r}")
+    row.update(puzzle_id=puzzle, parent_id=parent, comment_type=kind)
+    return mapped
 
 
 def settle_comments(pending: list[tuple[str, Mapped]], known: Known) -> list[tuple[str, Mapped]]:
     """The comments of the dump, once all are mapped: a reply whose parent is not imported
     is skipped too (and its own replies after it), and each comment's totals are the votes
     that will be imported for it. Parents come before their replies in the result."""
-    waiting = {own: mapped for own, mapped in pending if not mapped.skip}
-    settled = [(own, mapped) for own, mapped in pending if mapped.skip]
+    placed = [(own, _place_comment(own, m, known) if not m.skip else m) for own, m in pending]
+    waiting = {own: mapped for own, mapped in placed if not mapped.skip}
+    settled = [(own, mapped) for own, mapped in placed if mapped.skip]
     progress = True
     while waiting and progress:
         progress = False
