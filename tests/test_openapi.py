@@ -22,7 +22,7 @@ from tests.conftest import server_env
 from tests.support import ServerProcess, run_cli
 
 # Bounded for the suite's time budget; CODINCOD_FUZZ_EXAMPLES=200 for a longer hunt.
-EXAMPLES_PER_OPERATION = int(os.environ.get("CODINCOD_FUZZ_EXAMPLES", "12"))
+EXAMPLES_PER_OPERATION = int(os.environ.get("CODINCOD_FUZZ_EXAMPLES", "8"))
 
 
 @pytest.fixture(scope="module")
