@@ -73,6 +73,11 @@ def import_mongo(ctx: click.Context, folder: Path, dry_run: bool, report_file: P
         report_file.parent.mkdir(parents=True, exist_ok=True)
         report_file.write_text(json.dumps(report.as_json(), indent=1, default=str))
         click.echo(f"report written to {report_file}")
+    if report.dangling_references:
+        raise click.ClickException(
+            "some references point at nothing: the import was rolled back, nothing changed "
+            "(please report this with the JSON report)"
+        )
 
 
 @main.command("export-mongo")

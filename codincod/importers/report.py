@@ -78,7 +78,7 @@ class Report:
             out.append(f"{name:<22}{t.new:>9}{t.changed:>9}{t.unchanged:>10}{t.deleted:>9}")
         out.append("")
         if self.dangling_references:
-            out.append(f"foreign keys NOT all holding: {self.dangling_references}")
+            out.append(f"foreign keys NOT all holding, rolled back: {self.dangling_references}")
         else:
             out.append("foreign keys: every reference holds")
         verb = "would change" if self.dry_run else "changed"

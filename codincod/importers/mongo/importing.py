@@ -79,7 +79,9 @@ async def import_dump(
             importer = _Importer(connection, tables(), index, report, progress)
             await importer.run(folder, present)
             report.dangling_references = await dangling_references(connection)
-            await (connection.rollback() if dry_run else connection.commit())
+            # A reference pointing nowhere would be a bug of the import: nothing is kept then.
+            keep = not dry_run and not report.dangling_references
+            await (connection.commit() if keep else connection.rollback())
     finally:
         await db.close_db()
     report.seconds = time.monotonic() - started
