@@ -97,13 +97,14 @@ def tables() -> dict[str, Table]:
 
 def stored(table: Table, row: Row) -> tuple[Any, ...]:
     """The row's values as a driver takes them (JSON as text)."""
-    values = []
-    for column in table.columns:
-        value = row.get(column)
-        if column in table.jsons and value is not None:
-            value = orjson.dumps(value).decode()
-        values.append(value)
-    return tuple(values)
+    if not table.jsons:
+        return tuple(map(row.get, table.columns))  # most tables: nothing to convert
+    return tuple(
+        orjson.dumps(value).decode()
+        if column in table.jsons and (value := row.get(column)) is not None
+        else row.get(column)
+        for column in table.columns
+    )
 
 
 def fit(table: Table, row: Row) -> list[str]:
@@ -111,7 +112,7 @@ def fit(table: Table, row: Row) -> list[str]:
     cut = []
     for column, limit in table.limits.items():
         value = row.get(column)
-        if isinstance(value, str) and len(value) > limit:
+        if value.__class__ is str and len(value) > limit:
             row[column] = value[:limit]
             cut.append(f"{column} cut to {limit} characters (was {len(value)})")
     return cut
