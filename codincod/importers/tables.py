@@ -251,9 +251,16 @@ class Connection:
         if self._lite is not None:
             return await self._lite.run(lambda db: _lite_upsert(db, table, unique))
         written, values = _compared(table, unique, await self.existing(table, list(unique)))
-        if values:
+        if values and not written.changed:
+            await self.insert(table, values)  # all new (a first import): the fast way in
+        elif values:
             await self.write(table, values)
         return written
+
+    async def insert(self, table: Table, values: list[tuple[Any, ...]]) -> None:
+        """Rows known to be new, copied straight into the table."""
+        assert self._pg is not None
+        await self._pg.copy_records_to_table(table.name, records=values, columns=table.columns)
 
     async def write(self, table: Table, values: list[tuple[Any, ...]]) -> None:
         """Insert the rows, replacing those with the same id (no comparison)."""
@@ -334,7 +341,11 @@ def _lite_existing(
 
 def _lite_upsert(db: sqlite3.Connection, table: Table, unique: dict[str, Row]) -> Written:
     written, values = _compared(table, unique, _lite_existing(db, table, list(unique)))
-    if values:
+    if values and not written.changed:  # all new (a first import): a plain insert
+        marks = ", ".join("?" for _ in table.columns)
+        columns = ", ".join(table.columns)
+        db.executemany(f"INSERT INTO {table.name} ({columns}) VALUES ({marks})", values)
+    elif values:
         db.executemany(_lite_upsert_sql(table), values)
     return written
 

@@ -47,7 +47,7 @@ MAIN_TABLE = {
     "reports": "reports",
     "usermetrics": "user_mode_metrics",
 }
-BATCH_ROWS = 5000
+BATCH_ROWS = 20000
 LEDGER = Table(
     "imported_batches",
     ("id", "table_name", "run", "row_ids"),
