@@ -166,6 +166,7 @@ class Connection:
         self._pg: asyncpg.Connection | None = None
         self._lite: _Sqlite | None = None
         self._staged: set[str] = set()
+        self._empty: dict[str, bool] = {}
 
     async def __aenter__(self) -> Connection:
         url = self.settings.resolved_database_url
@@ -250,12 +251,24 @@ class Connection:
         unique: dict[str, Row] = {row["id"]: row for row in rows}
         if self._lite is not None:
             return await self._lite.run(lambda db: _lite_upsert(db, table, unique))
+        if await self._was_empty(table):  # nothing to compare with: every row is new
+            values = [stored(table, row) for row in unique.values()]
+            await self.insert(table, values)
+            return Written(list(unique), [], 0)
         written, values = _compared(table, unique, await self.existing(table, list(unique)))
         if values and not written.changed:
             await self.insert(table, values)  # all new (a first import): the fast way in
         elif values:
             await self.write(table, values)
         return written
+
+    async def _was_empty(self, table: Table) -> bool:
+        """Whether ``table`` had no rows when this connection first wrote to it (its rows
+        since are all this run's, each written once)."""
+        if table.name not in self._empty:
+            found = await self.fetch(f"SELECT 1 AS one FROM {table.name} LIMIT 1")
+            self._empty[table.name] = not found
+        return self._empty[table.name]
 
     async def insert(self, table: Table, values: list[tuple[Any, ...]]) -> None:
         """Rows known to be new, copied straight into the table."""

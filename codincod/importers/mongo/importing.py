@@ -8,6 +8,7 @@ so a later run on a newer dump removes what Mongo no longer has, and writes only
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -124,9 +125,17 @@ class _Importer:
         self.waiting: dict[str, list[Row]] = {}
         self.languages_written: set[str] = set()
         self.batches = 0
+        self.writing: asyncio.Future[None] | None = None
         self.run_number = 0
 
     async def run(self, folder: Path, present: list[str]) -> None:
+        try:
+            await self._run(folder, present)
+        finally:
+            if self.writing is not None:  # failed while a batch was in flight: let it go
+                self.writing.cancel()
+
+    async def _run(self, folder: Path, present: list[str]) -> None:
         found = await self.connection.fetch("SELECT max(run) AS last FROM imported_batches")
         self.run_number = int(found[0]["last"] or 0) + 1
         await self._delete_absent(present)
@@ -142,6 +151,7 @@ class _Importer:
                 self.report.collection(name).read = sum(
                     1 for _ in _documents(folder, name, self.report)
                 )
+        await self._drain()
         await self._delete_stale()
 
     async def _collection(self, folder: Path, name: str) -> None:
@@ -160,6 +170,8 @@ class _Importer:
                 settled.append((own, mapped))  # replies wait for their parents
             else:
                 await self._take(name, own, mapped)
+            if done % 500 == 0:
+                await asyncio.sleep(0)  # the batch being written moves on
             if done % 20000 == 0:
                 self.progress(name, done, report.in_dump)
         for own, mapped in settle_comments(settled, self.known) if name == "comments" else ():
@@ -187,15 +199,28 @@ class _Importer:
         self.waiting.setdefault(table, []).append(row)
 
     async def _flush(self) -> None:
-        """Write the waiting rows, in the order their tables were first met: what rows point
-        at is always written before them."""
+        """Hand the waiting rows over to be written while mapping goes on (PostgreSQL works
+        on one batch while the next is mapped). One batch at a time, tables in the order
+        first met: what rows point at is always written before them."""
+        batch: list[tuple[str, list[Row]]] = []
         for row in invented_languages(self.known):  # named by legacy references, made once
             if row["id"] not in self.languages_written:
                 self.languages_written.add(row["id"])
                 self.known.keep("programminglanguages", row["id"])
-                await self._write_rows("programming_languages", [row])
-        waiting, self.waiting = self.waiting, {}
-        for table, rows in waiting.items():
+                batch.append(("programming_languages", [row]))
+        batch += self.waiting.items()
+        self.waiting = {}
+        await self._drain()
+        self.writing = asyncio.ensure_future(self._write_batch(batch))
+
+    async def _drain(self) -> None:
+        """Wait for the batch being written (an error in it surfaces here)."""
+        writing, self.writing = self.writing, None
+        if writing is not None:
+            await writing
+
+    async def _write_batch(self, batch: list[tuple[str, list[Row]]]) -> None:
+        for table, rows in batch:
             await self._write_rows(table, rows)
 
     async def _write_rows(self, table: str, rows: list[Row]) -> None:
