@@ -149,9 +149,7 @@ class _Sqlite:
         self._db.close()
 
     async def fetch(self, query: str, params: Sequence[Any]) -> list[Row]:
-        cursor = self._db.execute(_lite_sql(query), tuple(params))
-        names = [d[0] for d in cursor.description or ()]
-        return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+        return _dicts(self._db.execute(_lite_sql(query), tuple(params)))
 
     async def execute(self, query: str, params: Sequence[Any] = ()) -> int:
         return int(self._db.execute(_lite_sql(query), tuple(params)).rowcount)
@@ -347,9 +345,12 @@ def _lite_existing(
         "WHERE id IN (SELECT value FROM json_each(?))",
         (orjson.dumps(list(ids)).decode(),),
     )
+    return {row["id"]: table.canonical(row) for row in _dicts(cursor)}
+
+
+def _dicts(cursor: sqlite3.Cursor) -> list[Row]:
     names = [d[0] for d in cursor.description or ()]
-    rows = (dict(zip(names, values, strict=True)) for values in cursor.fetchall())
-    return {row["id"]: table.canonical(row) for row in rows}
+    return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
 
 
 def _lite_upsert(db: sqlite3.Connection, table: Table, unique: dict[str, Row]) -> Written:

@@ -235,39 +235,30 @@ class _Importer:
             batch = f"{self.run_number}:{table}:{self.batches}"
             await self.connection.write(LEDGER, [(batch, table, self.run_number, ids)])
 
-    async def _earlier(self, table: str | None = None) -> dict[str, set[str]]:
-        """The ids earlier runs wrote, by table (of one table, when given)."""
-        found: dict[str, set[str]] = {}
-        query = "SELECT table_name, row_ids FROM imported_batches WHERE run < $1"
-        params: list[Any] = [self.run_number]
-        if table is not None:
-            query += " AND table_name = $2"
-            params.append(table)
-        for row in await self.connection.fetch(query, *params):
-            found.setdefault(row["table_name"], set()).update(orjson.loads(row["row_ids"]))
-        return found
-
-    async def _current(self) -> dict[str, set[str]]:
-        found: dict[str, set[str]] = {}
+    async def _written(self) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+        """The ids earlier runs wrote and the ids this run wrote, by table."""
+        earlier: dict[str, set[str]] = {}
+        current: dict[str, set[str]] = {}
         for row in await self.connection.fetch(
-            "SELECT table_name, row_ids FROM imported_batches WHERE run = $1", self.run_number
+            "SELECT table_name, run, row_ids FROM imported_batches"
         ):
-            found.setdefault(row["table_name"], set()).update(orjson.loads(row["row_ids"]))
-        return found
+            into = current if row["run"] == self.run_number else earlier
+            into.setdefault(row["table_name"], set()).update(orjson.loads(row["row_ids"]))
+        return earlier, current
 
     async def _delete_absent(self, present: list[str]) -> None:
         """Before writing: accounts imported earlier that the dump no longer holds (a new
         account may carry a deleted one's name or email). The rest goes in ``_delete_stale``."""
         if "users" not in present:
             return  # a dump without the collection says nothing about it
-        earlier = (await self._earlier("users")).get("users", set())
+        earlier = (await self._written())[0].get("users", set())
         gone = sorted(earlier - self.known.present.get("users", set()))
         await self._remove("users", gone, "users")
 
     async def _delete_stale(self) -> None:
         """After writing: rows an earlier run wrote and this one did not (skipped now, or a
         seat, test case or event its document no longer has)."""
-        earlier, current = await self._earlier(), await self._current()
+        earlier, current = await self._written()
         order = [MAIN_TABLE[name] for name in COLLECTIONS]
         extra = sorted(set(self.info) - set(order))
         for table in reversed(order + extra):

@@ -557,15 +557,17 @@ def map_uservotes(doc: dict[str, Any], known: Known) -> Mapped:
 
 def _allowed_languages(values: Any, known: Known, result: Mapped) -> list[str]:
     found: list[str] = []
+    legacy = False
     for value in values if isinstance(values, list) else []:
         if isinstance(value, dict):
             language = known.language(value.get("language"), value.get("version"))
-            if "legacy" not in " ".join(result.repairs):
-                result.repairs.append("legacy allowed languages converted to references")
+            legacy = True
         else:
             language = known.has("programminglanguages", value)
         if language is not None and language not in found:
             found.append(language)
+    if legacy:
+        result.repairs.append("legacy allowed languages converted to references")
     return found
 
 
