@@ -391,4 +391,33 @@ def describe_settings(settings: Settings) -> list[SettingInfo]:
                 info.description or "",
             )
         )
-    return described
+    return described + _outside_settings()
+
+
+def _outside_settings() -> list[SettingInfo]:
+    """What the README lists beside the server's settings: the file they may come from, and
+    the console's own variables (read by ``codincod console``, not by the server)."""
+    token = os.environ.get("CODINCOD_TOKEN")
+    return [
+        SettingInfo(
+            "config",
+            ("CODINCOD_CONFIG",),
+            "unset",
+            os.environ.get("CODINCOD_CONFIG") or "unset",
+            "TOML file the settings above may come from (`--config` wins over it)",
+        ),
+        SettingInfo(
+            "console server",
+            ("CODINCOD_SERVER",),
+            "this machine's server (host and port above)",
+            os.environ.get("CODINCOD_SERVER") or "unset",
+            "the server `codincod console` talks to",
+        ),
+        SettingInfo(
+            "console token",
+            ("CODINCOD_TOKEN",),
+            "unset",
+            "(set)" if token else "unset",
+            "a token `codincod console` uses instead of asking for a login",
+        ),
+    ]

@@ -19,14 +19,17 @@ import pytest
 from codincod import db
 from codincod.config import Settings
 from tests.pistonpeer import PistonPeer
-from tests.support import ServerProcess, create_database, drop_database, run_cli
-
-DB_KIND = os.environ.get("CODINCOD_TEST_DB", "sqlite")
-PG_ADMIN_URL = os.environ.get(
-    "CODINCOD_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"
+from tests.support import (
+    DB_KIND,
+    PG_ADMIN_URL,
+    TEST_BCRYPT_ROUNDS,
+    TEST_SECRET,
+    ServerProcess,
+    create_database,
+    drop_database,
+    run_cli,
+    server_env,
 )
-TEST_SECRET = "test-secret-" + "x" * 40  # >= 32 bytes: pyjwt warns on shorter HMAC keys
-TEST_BCRYPT_ROUNDS = 5
 
 
 def pytest_report_header() -> str:
@@ -63,25 +66,6 @@ def fresh_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[callabl
     yield make
     for name in created:
         drop_postgres_database(name)
-
-
-def server_env(data_dir: Path, database_url: str, **extra: str) -> dict[str, str]:
-    env = {
-        "CODINCOD_DATA_DIR": str(data_dir),
-        "CODINCOD_DATABASE_URL": database_url,
-        "CODINCOD_JWT_SECRET": TEST_SECRET,
-        "CODINCOD_BCRYPT_ROUNDS": str(TEST_BCRYPT_ROUNDS),
-        "CODINCOD_ENV": "test",
-        "CODINCOD_TRUSTED_PROXIES": "127.0.0.1/32,::1/128",
-        "CODINCOD_LOG_LEVEL": "INFO",
-        # Games start a second after "start" and may be as short as 2 s (they still take
-        # the 10 s hand-in grace to end); a member who closed every socket leaves after 1 s.
-        "CODINCOD_GAME_COUNTDOWN_SECONDS": "1",
-        "CODINCOD_GAME_MIN_DURATION_SECONDS": "2",
-        "CODINCOD_ROOM_RECONNECT_GRACE_SECONDS": "1",
-    }
-    env.update(extra)
-    return env
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ import orjson
 import websockets
 from websockets.asyncio.client import ClientConnection
 
-from tests.support import fresh_address
+from tests.addresses import fresh_address
 
 Match = Callable[[dict[str, Any]], bool]
 

@@ -11,11 +11,18 @@ import websockets
 
 from codincod.accounts.models import User
 from codincod.moderation.models import AuditEntry
-from tests.conftest import DB_KIND
 from tests.sockets import Socket
-from tests.support import ServerProcess, client, run_cli
-from tests.test_moderation_http import REASON, moderator, player, report
-from tests.test_puzzles_http import auth
+from tests.support import (
+    DB_KIND,
+    REASON,
+    ServerProcess,
+    auth,
+    client,
+    moderator,
+    player,
+    report,
+    run_cli,
+)
 
 pytestmark = pytest.mark.usefixtures("orm")
 ROUTES = [
@@ -73,8 +80,7 @@ async def test_the_admin_api_is_for_staff_and_some_of_it_for_admins(
 
 
 async def test_figures_users_and_games(server: ServerProcess) -> None:
-    from tests.test_execution_http import sum_puzzle
-    from tests.test_realtime import game_with, in_game, users
+    from tests.support import game_with, in_game, sum_puzzle, users
 
     async with client(server.url) as http:
         mod, _ = await moderator(http, "adf_mod")

@@ -12,8 +12,7 @@ import pytest
 from codincod.accounts.models import User, UserBan
 from codincod.accounts.passwords import hash_cost
 from codincod.timeutil import utcnow
-from tests.conftest import TEST_BCRYPT_ROUNDS, TEST_SECRET
-from tests.support import client, eventually, register, token_from
+from tests.support import TEST_BCRYPT_ROUNDS, TEST_SECRET, client, eventually, register, token_from
 
 pytestmark = pytest.mark.usefixtures("orm")
 

@@ -8,7 +8,7 @@ import asyncpg
 import pytest
 
 from codincod.bus import Bus
-from tests.conftest import DB_KIND
+from tests.support import DB_KIND
 
 pytestmark = pytest.mark.skipif(DB_KIND != "postgres", reason="the bus crosses PostgreSQL")
 

@@ -67,3 +67,15 @@ def test_user_create_explains_bad_input(env) -> None:
     assert unknown.returncode == 1 and "No user named" in unknown.stderr
     bad_role = run_cli(["user", "set-role", "cli_mod", "admin"], env)
     assert bad_role.returncode == 2
+
+
+def test_config_lists_every_setting_the_readme_names(env) -> None:
+    import re
+
+    from tests.support import ROOT
+
+    named = set(re.findall(r"`(CODINCOD_[A-Z0-9_]+)`", (ROOT / "README.md").read_text()))
+    result = run_cli(["config"], env)
+    assert result.returncode == 0, result.stderr
+    listed = set(re.findall(r"CODINCOD_[A-Z0-9_]+", result.stdout))
+    assert named and named <= listed, named - listed

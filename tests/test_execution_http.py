@@ -15,31 +15,19 @@ from codincod.puzzles.models import Puzzle
 from codincod.submissions.models import Submission
 from codincod.timeutil import utcnow
 from tests.pistonpeer import PistonPeer
-from tests.support import ServerProcess, client, free_port, register
-from tests.test_puzzles_http import auth, make_moderator
+from tests.support import (
+    SUM,
+    ServerProcess,
+    auth,
+    client,
+    free_port,
+    make_moderator,
+    python_id,
+    register,
+    sum_puzzle,
+)
 
 pytestmark = pytest.mark.usefixtures("orm")
-
-SUM = "print(sum(map(int, input().split())))"
-SUM_TESTS = [{"input": f"{n} {n + 1}", "output": str(2 * n + 1)} for n in range(10)]
-
-
-async def python_id(http: httpx.AsyncClient) -> str:
-    languages = (await http.get("/api/v1/programming-language")).json()["languages"]
-    return next(item["_id"] for item in languages if item["language"] == "python")
-
-
-async def sum_puzzle(http: httpx.AsyncClient, token: str, approve: bool = True) -> str:
-    """A puzzle with ten validators and a reference solution."""
-    created = await http.post("/api/v1/puzzle", json={"title": "Sum two"}, headers=auth(token))
-    puzzle_id = created.json()["_id"]
-    language = await python_id(http)
-    edit = {"validators": SUM_TESTS, "solution": {"code": SUM, "programmingLanguage": language}}
-    response = await http.put(f"/api/v1/puzzle/{puzzle_id}", json=edit, headers=auth(token))
-    assert response.status_code == 200, response.text
-    if approve:
-        await Puzzle.filter(id=puzzle_id).update(visibility="approved")
-    return puzzle_id
 
 
 # --- languages ----------------------------------------------------------------------------------

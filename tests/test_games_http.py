@@ -4,35 +4,27 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import httpx
 import pytest
 
 from codincod.games import scoring
 from codincod.games.models import Game, GamePlayer, GameSubmission
 from codincod.submissions.models import Submission
 from codincod.timeutil import utcnow
-from tests.support import ServerProcess, client, register
-from tests.test_execution_http import SUM, python_id, sum_puzzle
-from tests.test_puzzles_http import auth
+from tests.support import (
+    SUM,
+    ServerProcess,
+    auth,
+    client,
+    hand_in,
+    register,
+    submit,
+    sum_puzzle,
+    user_id,
+)
 
 pytestmark = pytest.mark.usefixtures("orm")
 
 WRONG = "print(0)"
-
-
-async def user_id(http: httpx.AsyncClient, token: str) -> str:
-    return (await http.get("/api/v1/user/me", headers=auth(token))).json()["userId"]
-
-
-async def submit(http: httpx.AsyncClient, token: str, puzzle_id: str, code: str) -> str:
-    language = await python_id(http)
-    response = await http.post(
-        "/api/v1/submission",
-        json={"puzzleId": puzzle_id, "programmingLanguage": language, "code": code},
-        headers=auth(token),
-    )
-    assert response.status_code == 201, response.text
-    return response.json()["_id"]
 
 
 async def new_game(puzzle_id: str, owner: str, players: list[str], **options) -> Game:
@@ -47,14 +39,6 @@ async def new_game(puzzle_id: str, owner: str, players: list[str], **options) ->
     for position, player in enumerate(players):
         await GamePlayer.create(game_id=game.id, user_id=player, position=position)
     return game
-
-
-async def hand_in(http: httpx.AsyncClient, token: str, game_id: str, submission_id: str):
-    return await http.post(
-        "/api/v1/submission/game",
-        json={"gameId": game_id, "submissionId": submission_id, "userId": "0" * 24},
-        headers=auth(token),
-    )
 
 
 async def test_players_hand_in_once_and_get_their_place(server: ServerProcess) -> None:

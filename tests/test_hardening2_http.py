@@ -21,9 +21,17 @@ from codincod.accounts.models import UserBan
 from codincod.moderation.models import AuditEntry
 from codincod.timeutil import utcnow
 from tests.actors import bearer, moderator, player
-from tests.conftest import DB_KIND, PG_ADMIN_URL, TEST_SECRET
 from tests.sockets import Socket
-from tests.support import ServerProcess, client, fresh_address, run_cli, token_from
+from tests.support import (
+    DB_KIND,
+    PG_ADMIN_URL,
+    TEST_SECRET,
+    ServerProcess,
+    client,
+    fresh_address,
+    run_cli,
+    token_from,
+)
 
 pytestmark = pytest.mark.usefixtures("orm")
 

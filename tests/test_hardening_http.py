@@ -18,10 +18,16 @@ import pytest
 from codincod.accounts.models import User
 from codincod.moderation.models import Report
 from codincod.puzzles.models import Puzzle, Validator
-from tests.conftest import TEST_SECRET
-from tests.support import ServerProcess, client, fresh_address, register, token_from
-from tests.test_execution_http import sum_puzzle
-from tests.test_puzzles_http import auth
+from tests.support import (
+    TEST_SECRET,
+    ServerProcess,
+    auth,
+    client,
+    fresh_address,
+    register,
+    sum_puzzle,
+    token_from,
+)
 
 pytestmark = pytest.mark.usefixtures("orm")
 

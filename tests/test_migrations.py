@@ -8,9 +8,8 @@ import sys
 
 from codincod.config import Settings
 from codincod.dbmigrate import migration_files
-from tests.conftest import DB_KIND, server_env
 from tests.schema_probe import postgres_schema, sqlite_schema
-from tests.support import ROOT, run_cli
+from tests.support import DB_KIND, ROOT, run_cli, server_env
 
 
 def schema_of(url: str) -> dict:

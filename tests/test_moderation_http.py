@@ -8,44 +8,14 @@ import asyncio
 import pytest
 import websockets
 
-from codincod.accounts.models import User, UserBan
+from codincod.accounts.models import UserBan
 from codincod.games.models import ChatMessage
 from codincod.moderation.models import Report
 from codincod.puzzles.models import Puzzle
 from tests.sockets import Socket
-from tests.support import ServerProcess, client, register
-from tests.test_games_http import user_id
-from tests.test_puzzles_http import auth
+from tests.support import REASON, ServerProcess, auth, client, moderator, plain, player, report
 
 pytestmark = pytest.mark.usefixtures("orm")
-REASON = "Breaking the rules of the site"
-
-
-async def moderator(http, name: str) -> tuple[str, str]:
-    token = await register(http, name)
-    found = await user_id(http, token)
-    await User.filter(id=found).update(role="moderator")
-    return token, found
-
-
-async def player(http, name: str) -> tuple[str, str]:
-    token = await register(http, name)
-    return token, await user_id(http, token)
-
-
-def plain(token: str) -> dict[str, str]:
-    """What the frontend's moderation page sends: a cookie and no content type."""
-    return {"Cookie": f"token={token}"}
-
-
-async def report(http, token: str, kind: str, target: str, why: str = "x" * 30) -> str:
-    made = await http.post(
-        "/api/v1/report",
-        json={"problematicIdentifier": target, "problemType": kind, "explanation": why},
-        headers=auth(token),
-    )
-    assert made.status_code == 201, made.text
-    return made.json()["_id"]
 
 
 async def test_every_moderation_route_is_for_moderators_only(server: ServerProcess) -> None:
@@ -170,11 +140,11 @@ async def test_reports_resolve_once_and_escalate_on_the_third_upheld(server: Ser
 
 
 async def test_a_reported_chat_line_comes_with_its_context(server: ServerProcess) -> None:
-    from tests.test_realtime import game_with, in_game, users
+    from tests.support import game_with, in_game, users
 
     async with client(server.url) as http:
         mod, _ = await moderator(http, "modc_mod")
-        from tests.test_execution_http import sum_puzzle
+        from tests.support import sum_puzzle
 
         ((author, _),) = await users(http, "modc_author", 1)
         await sum_puzzle(http, author)

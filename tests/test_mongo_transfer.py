@@ -16,8 +16,7 @@ import httpx
 import pytest
 
 from tests import mongodump as m
-from tests.conftest import server_env
-from tests.support import ServerProcess, run_cli
+from tests.support import ServerProcess, run_cli, server_env
 
 LONG = "a very long passphrase " * 4  # 92 bytes: bcryptjs read the first 72
 NOW = datetime.now(UTC)

@@ -18,8 +18,7 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.checks import positive_data_acceptance
 
-from tests.conftest import server_env
-from tests.support import ServerProcess, run_cli
+from tests.support import ServerProcess, run_cli, server_env
 
 # Bounded for the suite's time budget; CODINCOD_FUZZ_EXAMPLES=200 for a longer hunt.
 EXAMPLES_PER_OPERATION = int(os.environ.get("CODINCOD_FUZZ_EXAMPLES", "8"))

@@ -12,7 +12,7 @@ from codincod.accounts.models import User
 from codincod.comments.models import Comment, CommentVote
 from codincod.execution.models import ProgrammingLanguage
 from codincod.puzzles.models import Puzzle
-from tests.support import client, eventually, fresh_address, register
+from tests.support import auth, client, eventually, fresh_address, make_moderator, register
 
 pytestmark = pytest.mark.usefixtures("orm")
 
@@ -39,14 +39,6 @@ EDIT = {
     "createdAt": "2025-01-01T00:00:00.000Z",
     "author": "0" * 24,
 }
-
-
-def auth(token: str) -> dict[str, str]:
-    return {"Cookie": f"token={token}"}
-
-
-async def make_moderator(username: str) -> None:
-    await User.filter(username=username).update(role="moderator")
 
 
 async def test_create_edit_view_and_visibility(server) -> None:

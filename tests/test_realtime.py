@@ -4,9 +4,7 @@ the server ending and rating games, leaderboards, and garbage on the wire."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import httpx
 import pytest
@@ -18,94 +16,30 @@ from codincod.games.models import ChatMessage, Game, GameEvent, GamePlayer, Room
 from codincod.puzzles.models import Puzzle
 from codincod.ratings.models import UserModeMetrics
 from codincod.timeutil import utcnow
-from tests.conftest import DB_KIND
 from tests.sockets import Socket
-from tests.support import ServerProcess, client, eventually, register
-from tests.test_execution_http import SUM, sum_puzzle
-from tests.test_games_http import hand_in, submit, user_id
-from tests.test_puzzles_http import auth
+from tests.support import (
+    DB_KIND,
+    SUM,
+    ServerProcess,
+    auth,
+    client,
+    eventually,
+    game_with,
+    hand_in,
+    hosted,
+    in_game,
+    listed,
+    lobby,
+    only_puzzle,
+    started_game,
+    submit,
+    sum_puzzle,
+    unlisted,
+    users,
+    with_users,
+)
 
 pytestmark = pytest.mark.usefixtures("orm")
-
-
-def when(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
-
-
-async def lobby(server: ServerProcess, token: str) -> Socket:
-    socket = await Socket.open(server.url, "/ws", token)
-    await socket.next("rooms:overview")
-    return socket
-
-
-async def users(http: httpx.AsyncClient, prefix: str, count: int) -> list[tuple[str, str]]:
-    """``count`` new users as (token, id)."""
-    made = []
-    for n in range(count):
-        token = await register(http, f"{prefix}{n}")
-        made.append((token, await user_id(http, token)))
-    return made
-
-
-def listed(room_id: str) -> callable:
-    return lambda frame: any(room["roomId"] == room_id for room in frame["rooms"])
-
-
-def unlisted(room_id: str) -> callable:
-    return lambda frame: not listed(room_id)(frame)
-
-
-def with_users(count: int) -> callable:
-    return lambda frame: len(frame["room"]["users"]) == count
-
-
-async def hosted(host: Socket, **options) -> dict:
-    host.drop()
-    await host.send("room:host", **({"options": options} if options else {}))
-    # A new room has its host alone (overviews of an earlier room may still be coming).
-    return (await host.next("room:overview", with_users(1)))["room"]
-
-
-async def started_game(sockets: list[Socket], room_id: str) -> str:
-    """The host (first socket) starts; every member is sent to the game. Its id."""
-    await sockets[0].send("game:start", roomId=room_id)
-    urls = {(await s.next("game:start", timeout=10))["gameUrl"] for s in sockets}
-    assert len(urls) == 1
-    return urls.pop().rsplit("/", 1)[1]
-
-
-async def game_with(server: ServerProcess, players: list[str], **options) -> str:
-    """A game started from a room the first token hosts and the others join."""
-    sockets = [await lobby(server, token) for token in players]
-    try:
-        room = await hosted(sockets[0], **options)
-        for socket in sockets[1:]:
-            await socket.send("room:join", roomId=room["roomId"])
-        await sockets[0].next("room:overview", with_users(len(players)))
-        return await started_game(sockets, room["roomId"])
-    finally:
-        for socket in sockets:
-            await socket.close()
-
-
-@asynccontextmanager
-async def only_puzzle(puzzle_id: str) -> AsyncIterator[None]:
-    """Only this puzzle may be drawn (for a test that solves it): the other approved ones step
-    aside meanwhile."""
-    others = list(
-        await Puzzle.filter(visibility="approved")
-        .exclude(id=puzzle_id)
-        .values_list("id", flat=True)
-    )
-    await Puzzle.filter(id__in=others).update(visibility="review")
-    try:
-        yield
-    finally:
-        await Puzzle.filter(id__in=others).update(visibility="approved")
-
-
-async def in_game(server: ServerProcess, token: str, game_id: str) -> Socket:
-    return await Socket.open(server.url, f"/ws/game/{game_id}", token)
 
 
 async def test_lobby_rooms_chat_and_an_owner_only_single_start(server: ServerProcess) -> None:

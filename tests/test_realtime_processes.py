@@ -15,16 +15,19 @@ import pytest
 import websockets
 
 from codincod.games.models import Game, RoomMember
-from tests.conftest import DB_KIND
-from tests.support import ServerProcess, client
-from tests.test_execution_http import SUM, sum_puzzle
-from tests.test_games_http import hand_in, submit
-from tests.test_realtime import (
+from tests.support import (
+    DB_KIND,
+    SUM,
+    ServerProcess,
+    client,
     game_with,
+    hand_in,
     hosted,
     in_game,
     lobby,
     only_puzzle,
+    submit,
+    sum_puzzle,
     users,
     with_users,
 )

@@ -19,7 +19,7 @@ from codincod.moderation.models import AuditEntry, Report
 from codincod.puzzles.models import Puzzle
 from codincod.timeutil import utcnow
 from tests.actors import bearer, moderator, player
-from tests.console.conftest import (
+from tests.console.support import (
     Staff,
     console,
     finished_game,

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import DB_KIND
 from tests.console.fake import FakeClient
+from tests.support import DB_KIND
 from tui.app import ConsoleApp
 from tui.screens.game import GameScreen
 

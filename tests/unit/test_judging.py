@@ -21,6 +21,8 @@ def ran(stdout: str = "", stderr: str = "", **stage: object) -> Execution:
         (ran("", "42\n"), "42"),  # stdout and stderr together
         (ran("4", "2\n"), "42"),
         (ran(""), ""),
+        (ran("42\n"), "42\n"),  # an expected output kept with its trailing newline
+        (ran("42\n", "DeprecationWarning: x\n"), "42"),  # stderr noise beside a right stdout
     ],
 )
 def test_accepted(execution: Execution, expected: str) -> None:
@@ -39,6 +41,7 @@ def test_accepted(execution: Execution, expected: str) -> None:
         (ran("42\n", status="OL", code=None), "42", "too much output"),
         (ran("42\n", status="EL", code=None), "42", "too much error output"),
         (ran("42\n", status="XX"), "42", "the runner failed"),
+        (ran("42\n", code=1), "42", "runtime error"),  # exit 1, no status: still a failure
     ],
 )
 def test_refused(execution: Execution, expected: str, reason: str) -> None:
