@@ -160,9 +160,16 @@ async def forget_pooled_connections() -> None:
 
 async def lock_name(transaction: Any, name: str) -> None:
     """Serialise the transactions that name the same thing (e.g. a new username), until the
-    transaction ends. SQLite already runs one write transaction at a time."""
+    transaction ends; call it first in the transaction.
+
+    SQLite runs one write transaction at a time: this takes its write lock at once (a write
+    that changes nothing). Otherwise a transaction that reads before it writes fails at the
+    write with "database is locked", without waiting, when another process (a second server,
+    a CLI command) committed in between."""
     if dialect() == "postgres":
         await transaction.execute_query("SELECT pg_advisory_xact_lock(hashtext($1))", [name])
+    else:
+        await transaction.execute_query("UPDATE users SET id = id WHERE 0")
 
 
 # --- dialect differences in SQL and in the values rows carry -------------------------------------

@@ -18,7 +18,8 @@ from codincod.puzzles.readcache import public_reads
 from server import errors, middleware, openapi, resilience
 from server.logs import flush_buffered_logs, logging_config
 from server.realtime import timers
-from server.realtime.hub import hub
+from server.realtime.connection import ChatBudget
+from server.realtime.hub import Hub
 from server.routes import (
     admin,
     appeals,
@@ -91,14 +92,14 @@ def _listeners(app: Sanic, settings: Settings) -> None:
         app.add_task(flush_buffered_logs(), name="flush-logs")
         app.add_task(_sync_languages(app), name="sync-languages")
         app.add_task(timers.end_games(), name="end-games")
-        app.add_task(timers.keep_presence(), name="room-presence")
+        app.add_task(timers.keep_presence(app.ctx.hub), name="room-presence")
         app.add_task(timers.end_bans(), name="end-bans")
-        app.add_task(timers.recheck_sessions(), name="recheck-sessions")
+        app.add_task(timers.recheck_sessions(app.ctx.hub), name="recheck-sessions")
 
     async def close_sockets(app: Sanic) -> None:
         # Any close but 1008 makes the frontend reconnect: to another worker, or to this
         # server once it is back.
-        await hub.close_all(1001, "Server shutting down")
+        await app.ctx.hub.close_all(1001, "Server shutting down")
 
     async def close_database(app: Sanic) -> None:
         await app.ctx.executor.close()
@@ -130,7 +131,8 @@ def create_app(settings: Settings, name: str = "codincod") -> Sanic:
     if settings.cache_enabled:
         public_reads.attach(bus)
         auth_cache.attach(bus)
-    hub.attach(bus)  # the sockets of this process hear rooms and games from every process
+    app.ctx.hub = Hub(ChatBudget())
+    app.ctx.hub.attach(bus)  # this process's sockets hear rooms and games from every process
     _listeners(app, settings)
     middleware.install(app)
     app.error_handler.add(Exception, errors.handle)

@@ -19,7 +19,7 @@ from sanic.response import HTTPResponse, html
 
 from codincod import __version__
 from codincod.accounts.schemas import USERNAME_PATTERN
-from codincod.games.modes import MODES
+from codincod.games.api import MODES
 from server import shapes
 from server.wire import reply
 

@@ -20,10 +20,7 @@ from codincod.execution.executor import Execution, Stage
 from codincod.execution.judging import Verdict
 from codincod.execution.models import ProgrammingLanguage
 from codincod.games import lifecycle
-from codincod.games.models import Game, GameEvent
-from codincod.games.play import GameView, HandedIn
-from codincod.games.rooms import RoomView
-from codincod.games.service import phase
+from codincod.games.api import Game, GameEvent, GameView, RankedHandIn, RoomView
 from codincod.moderation.models import AuditEntry, BanAppeal, Report
 from codincod.moderation.review import Evidence
 from codincod.moderation.review import Item as ReviewItem
@@ -31,7 +28,7 @@ from codincod.pagination import Page
 from codincod.puzzles.models import Puzzle, Validator
 from codincod.puzzles.service import PuzzleView
 from codincod.submissions.models import Submission
-from codincod.timeutil import as_utc
+from codincod.timeutil import as_utc, utcnow
 
 # Dates go out as orjson writes aware UTC datetimes: "2025-10-31T21:11:22.123456Z" (no fraction
 # when it is zero), which the frontend's date schema accepts (0, 3 or 6 digits, "Z" only). orjson
@@ -132,7 +129,7 @@ def authenticated_info(actor: Actor) -> dict[str, Any]:
 def preferences_dto(preferences: Preferences) -> dict[str, Any]:
     return _present(
         _id=preferences.id,
-        owner=preferences.owner_id,  # type: ignore[attr-defined]
+        owner=preferences.owner_id,
         blockedUsers=list(preferences.blocked_users),
         theme=preferences.theme,
         preferredLanguage=preferences.preferred_language,
@@ -176,8 +173,8 @@ def submission_activity_dto(submission: Submission) -> dict[str, Any]:
     language = submission.programming_language
     return {
         "_id": submission.id,
-        "puzzle": submission.puzzle_id,  # type: ignore[attr-defined]
-        "user": submission.user_id,  # type: ignore[attr-defined]
+        "puzzle": submission.puzzle_id,
+        "user": submission.user_id,
         "programmingLanguage": language_dto(language),
         "result": {"result": submission.result, "successRate": submission.success_rate},
         "codeLength": submission.code_length,
@@ -261,10 +258,10 @@ def report_dto(report: Report) -> dict[str, Any]:
         _id=report.id,
         problematicIdentifier=report.target_id,
         problemType=report.problem_type,
-        reportedBy=report.reported_by_id,  # type: ignore[attr-defined]
+        reportedBy=report.reported_by_id,
         explanation=report.explanation,
         status=report.status,
-        resolvedBy=report.resolved_by_id,  # type: ignore[attr-defined]
+        resolvedBy=report.resolved_by_id,
         createdAt=_time(report.created_at),
         updatedAt=_time(report.updated_at),
         __v=0,
@@ -312,10 +309,10 @@ def submitted_dto(
         "_id": submission.id,
         "submissionId": submission.id,
         "code": submission.code,
-        "puzzle": submission.puzzle_id,  # type: ignore[attr-defined]
-        "puzzleId": submission.puzzle_id,  # type: ignore[attr-defined]
-        "user": submission.user_id,  # type: ignore[attr-defined]
-        "userId": submission.user_id,  # type: ignore[attr-defined]
+        "puzzle": submission.puzzle_id,
+        "puzzleId": submission.puzzle_id,
+        "user": submission.user_id,
+        "userId": submission.user_id,
         "programmingLanguage": language_dto(language),
         "programmingLanguageId": language.id,
         "result": verdict_dto(verdict),
@@ -349,7 +346,7 @@ def game_dto(view: GameView) -> dict[str, Any]:
         "_id": game.id,
         "players": [user_dto(player) for player in view.players],
         "owner": user_dto(view.owner),
-        "puzzle": game.puzzle_id,  # type: ignore[attr-defined]
+        "puzzle": game.puzzle_id,
         "startTime": _time(game.start_time),
         "endTime": _time(game.end_time),
         "createdAt": _time(game.created_at),
@@ -366,12 +363,12 @@ def game_dto(view: GameView) -> dict[str, Any]:
     }
 
 
-def game_submission_dto(handed: HandedIn) -> dict[str, Any]:
+def game_submission_dto(handed: RankedHandIn) -> dict[str, Any]:
     submission, entry = handed.submission, handed.entry
     return {
         "_id": submission.id,
         "createdAt": _time(submission.created_at),
-        "puzzle": submission.puzzle_id,  # type: ignore[attr-defined]
+        "puzzle": submission.puzzle_id,
         "user": user_dto(submission.user),
         "programmingLanguage": language_dto(submission.programming_language),
         "result": {"result": submission.result, "successRate": submission.success_rate},
@@ -424,7 +421,7 @@ def evidence_dto(found: Evidence) -> dict[str, Any]:
         "recentChat": [
             {
                 "_id": line.id,
-                "gameId": line.game_id,  # type: ignore[attr-defined]
+                "gameId": line.game_id,
                 "message": line.message,
                 "createdAt": _time(line.created_at),
             }
@@ -438,10 +435,10 @@ def ban_dto(ban: UserBan) -> dict[str, Any]:
     banned_by = ban.banned_by if isinstance(ban.banned_by, User) else None
     return _present(
         _id=ban.id,
-        userId=ban.user_id,  # type: ignore[attr-defined]
+        userId=ban.user_id,
         bannedBy={"_id": banned_by.id, "username": banned_by.username}
         if banned_by
-        else ban.banned_by_id,  # type: ignore[attr-defined]
+        else ban.banned_by_id,
         banType=ban.ban_type,
         reason=ban.reason,
         startDate=_time(ban.start_date),
@@ -456,11 +453,11 @@ def ban_dto(ban: UserBan) -> dict[str, Any]:
 def appeal_dto(appeal: BanAppeal) -> dict[str, Any]:
     return _present(
         _id=appeal.id,
-        ban=appeal.ban_id,  # type: ignore[attr-defined]
-        user=appeal.user_id,  # type: ignore[attr-defined]
+        ban=appeal.ban_id,
+        user=appeal.user_id,
         reason=appeal.reason,
         status=appeal.status,
-        decidedBy=appeal.decided_by_id,  # type: ignore[attr-defined]
+        decidedBy=appeal.decided_by_id,
         decisionReason=appeal.decision_reason,
         decidedAt=_time(appeal.decided_at) if appeal.decided_at else None,
         createdAt=_time(appeal.created_at),
@@ -473,7 +470,7 @@ def audit_dto(entry: AuditEntry, target_name: str | None = None) -> dict[str, An
     return {
         "_id": entry.id,
         "action": entry.action,
-        "actor": {"_id": actor.id if actor else entry.actor_id, "username": entry.actor_name},  # type: ignore[attr-defined]
+        "actor": {"_id": actor.id if actor else entry.actor_id, "username": entry.actor_name},
         "targetType": entry.target_type,
         "targetId": entry.target_id,
         "targetName": target_name,
@@ -488,9 +485,9 @@ def game_summary_dto(game: Game) -> dict[str, Any]:
         "_id": game.id,
         "mode": game.mode,
         "visibility": game.visibility,
-        "status": lifecycle.wire_status(phase(game)),
-        "owner": game.owner_id,  # type: ignore[attr-defined]
-        "puzzle": game.puzzle_id,  # type: ignore[attr-defined]
+        "status": lifecycle.wire_status(lifecycle.phase_of(game, utcnow())),
+        "owner": game.owner_id,
+        "puzzle": game.puzzle_id,
         "startTime": _time(game.start_time),
         "endTime": _time(game.end_time),
         "createdAt": _time(game.created_at),
@@ -504,7 +501,7 @@ def game_event_dto(event: GameEvent) -> dict[str, Any]:
     return {
         "_id": event.id,
         "kind": event.kind,
-        "user": event.user_id,  # type: ignore[attr-defined]
+        "user": event.user_id,
         "username": user.username if user else None,
         "data": event.data,
         "createdAt": _time(event.created_at),

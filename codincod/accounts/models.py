@@ -33,6 +33,7 @@ class Preferences(Entity):
     owner: fields.OneToOneRelation[User] = fields.OneToOneField(
         "models.User", related_name="preferences", on_delete=fields.CASCADE
     )
+    owner_id: str
     preferred_language = fields.CharField(max_length=64, null=True)
     theme = fields.CharField(max_length=8, null=True)
     blocked_users: fields.Field[list[str]] = fields.JSONField(default=list)
@@ -59,9 +60,11 @@ class UserBan(Entity):
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="bans", on_delete=fields.CASCADE
     )
+    user_id: str
     banned_by: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="bans_issued", on_delete=fields.CASCADE
     )
+    banned_by_id: str
     ban_type = fields.CharField(max_length=16)
     reason = fields.CharField(max_length=500)
     start_date = fields.DatetimeField(default=utcnow)

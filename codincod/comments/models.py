@@ -26,12 +26,15 @@ class Comment(Entity):
     author: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="comments", on_delete=fields.CASCADE
     )
+    author_id: str
     puzzle: fields.ForeignKeyRelation[Puzzle] = fields.ForeignKeyField(
         "models.Puzzle", related_name="comments", on_delete=fields.CASCADE
     )
+    puzzle_id: str
     parent: fields.ForeignKeyNullableRelation[Comment] = fields.ForeignKeyField(
         "models.Comment", related_name="replies", null=True, on_delete=fields.CASCADE
     )
+    parent_id: str | None
     text = fields.CharField(max_length=320)
     comment_type = fields.CharField(max_length=16, default="puzzle-comment")
     upvote = fields.IntField(default=0)
@@ -48,9 +51,11 @@ class CommentVote(Model):
     comment: fields.ForeignKeyRelation[Comment] = fields.ForeignKeyField(
         "models.Comment", related_name="votes", on_delete=fields.CASCADE
     )
+    comment_id: str
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="votes", on_delete=fields.CASCADE
     )
+    user_id: str
     type = fields.CharField(max_length=8)
 
     class Meta:

@@ -36,7 +36,7 @@ async def _visible_comment(actor: Actor | None, comment_id: str) -> Comment:
     if comment is None:
         raise NotFound(NOT_FOUND)
     puzzle: Puzzle = comment.puzzle
-    if not rules.can_view(actor, puzzle.author_id, puzzle.visibility):  # type: ignore[attr-defined]
+    if not rules.can_view(actor, puzzle.author_id, puzzle.visibility):
         raise NotFound(NOT_FOUND)
     return comment
 
@@ -56,7 +56,7 @@ async def comment_on(actor: Actor, target_id: str, data: CommentCreate) -> Comme
     if is_valid_id(target_id):
         puzzle = await Puzzle.get_or_none(id=target_id.lower())
         if puzzle is not None:
-            if not rules.can_view(actor, puzzle.author_id, puzzle.visibility):  # type: ignore[attr-defined]
+            if not rules.can_view(actor, puzzle.author_id, puzzle.visibility):
                 raise NotFound("Puzzle not found")
             return await _create(actor, puzzle.id, None, data.text)
         if await Comment.exists(id=target_id.lower()):
@@ -66,7 +66,7 @@ async def comment_on(actor: Actor, target_id: str, data: CommentCreate) -> Comme
 
 async def reply(actor: Actor, comment_id: str, data: CommentCreate) -> CommentView:
     parent = await _visible_comment(actor, comment_id)
-    return await _create(actor, parent.puzzle_id, parent.id, data.text)  # type: ignore[attr-defined]
+    return await _create(actor, parent.puzzle_id, parent.id, data.text)
 
 
 async def _create(actor: Actor, puzzle_id: str, parent_id: str | None, text: str) -> CommentView:
@@ -86,7 +86,7 @@ async def _create(actor: Actor, puzzle_id: str, parent_id: str | None, text: str
 
 async def delete(actor: Actor, comment_id: str) -> None:
     comment = await _visible_comment(actor, comment_id)
-    if not (actor.is_moderator or comment.author_id == actor.id):  # type: ignore[attr-defined]
+    if not (actor.is_moderator or comment.author_id == actor.id):
         raise Forbidden("Only the author or a moderator can delete this comment")
     await comment.delete()  # replies and votes follow through ON DELETE CASCADE
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from codincod.actors import Actor
 from codincod.games import lifecycle
-from codincod.games.models import GamePlayer, GameSubmission
+from codincod.games.models import Game, GamePlayer, GameSubmission
 from codincod.submissions import service as submissions
 from codincod.submissions.models import Submission
 from codincod.timeutil import utcnow
@@ -27,12 +27,7 @@ async def _shared_finished_game(actor: Actor, submission: Submission) -> bool:
     )
     if not game_ids:
         return False
-    seats = GamePlayer.filter(game_id__in=list(game_ids), user_id=actor.id)
-    for seat in await seats.select_related("game"):
-        game = seat.game
-        phase = lifecycle.game_phase(
-            game.start_time, game.end_time, utcnow(), finished=game.status == "finished"
-        )
-        if phase is lifecycle.GamePhase.OVER:
-            return True
-    return False
+    seated = await GamePlayer.filter(game_id__in=list(game_ids), user_id=actor.id).values_list(
+        "game_id", flat=True
+    )
+    return await Game.filter(lifecycle.over(utcnow()), id__in=list(seated)).exists()

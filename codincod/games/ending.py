@@ -26,10 +26,8 @@ BATCH = 100
 
 async def finish_due(now: datetime | None = None) -> list[str]:
     """End every game whose grace period is over; the ids of those this process ended."""
-    cutoff = (now or utcnow()) - lifecycle.GRACE
     due = (
-        await Game.filter(end_time__lte=cutoff)
-        .exclude(status="finished")
+        await Game.filter(lifecycle.due(now or utcnow()))
         .order_by("end_time")
         .limit(BATCH)
         .values_list("id", flat=True)

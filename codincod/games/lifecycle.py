@@ -7,6 +7,9 @@ Game phases, by the clock::
     countdown --start_time--> running --end_time--> grace --+10 s--> over
                                    (the server ends it: finished, at most 15 s after end_time)
 
+"Over" is decided here in every form: for one game in memory (``phase_of``) and as the query
+filters of the game lists, the sweeper and the live figures (``over``, ``live``, ``due``).
+
 Room states::
 
     open --start (owner only, once)--> started        open --last member leaves--> closed
@@ -18,8 +21,12 @@ import random
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import TYPE_CHECKING, Protocol
 
 from codincod.games.modes import MODES
+
+if TYPE_CHECKING:
+    from tortoise.expressions import Q
 
 # A submission judged at the buzzer may reach the server a little after end_time (the
 # frontend hands in automatically when its clock passes it).
@@ -43,6 +50,59 @@ def game_phase(
     if now < start:
         return GamePhase.COUNTDOWN
     return GamePhase.RUNNING if now < end else GamePhase.GRACE
+
+
+class Timed(Protocol):
+    """What the phase of a game is read from (a ``Game`` row)."""
+
+    start_time: datetime
+    end_time: datetime
+    status: str
+
+
+def phase_of(game: Timed, now: datetime) -> GamePhase:
+    return game_phase(game.start_time, game.end_time, now, finished=game.status == "finished")
+
+
+# The same phases as query filters: a game is over once marked finished or past its grace,
+# whichever comes first (the sweeper marks it within a second of the grace). The ORM is
+# imported when a filter is made, so the rules above load nothing heavy.
+
+
+def over(now: datetime) -> Q:
+    from tortoise.expressions import Q
+
+    return Q(status="finished") | Q(end_time__lte=now - GRACE)
+
+
+def live(now: datetime) -> Q:
+    """Not over: the countdown, running and the grace."""
+    from tortoise.expressions import Q
+
+    return ~Q(status="finished") & Q(end_time__gt=now - GRACE)
+
+
+def with_wire_status(status: str, now: datetime) -> Q:
+    """The games that ``wire_status`` shows as ``status`` at ``now`` (the grace shows as
+    finished: nobody can play any more)."""
+    from tortoise.expressions import Q
+
+    if status == "waiting":
+        return live(now) & Q(start_time__gt=now)
+    if status == "in_progress":
+        return ~Q(status="finished") & Q(start_time__lte=now, end_time__gt=now)
+    return Q(status="finished") | Q(end_time__lte=now)
+
+
+def due(now: datetime) -> Q:
+    """Past the grace but not yet marked finished: the sweeper's work."""
+    from tortoise.expressions import Q
+
+    return ~Q(status="finished") & Q(end_time__lte=now - GRACE)
+
+
+# A watcher may take a seat until the game's clock runs out.
+JOINABLE = (GamePhase.COUNTDOWN, GamePhase.RUNNING)
 
 
 def accepts_hand_ins(phase: GamePhase) -> bool:

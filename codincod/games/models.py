@@ -24,9 +24,11 @@ class Game(Model):
     owner: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="owned_games", on_delete=fields.CASCADE
     )
+    owner_id: str
     puzzle: fields.ForeignKeyRelation[Puzzle] = fields.ForeignKeyField(
         "models.Puzzle", related_name="games", on_delete=fields.CASCADE
     )
+    puzzle_id: str
     mode = fields.CharField(max_length=16, default="fastest")
     visibility = fields.CharField(max_length=8, default="public")
     max_duration_seconds = fields.IntField(default=900)
@@ -47,9 +49,11 @@ class GamePlayer(Model):
     game: fields.ForeignKeyRelation[Game] = fields.ForeignKeyField(
         "models.Game", related_name="players", on_delete=fields.CASCADE
     )
+    game_id: str
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="game_seats", on_delete=fields.CASCADE
     )
+    user_id: str
     position = fields.IntField(default=0)
     joined_at = created_at_field()
 
@@ -66,12 +70,15 @@ class GameSubmission(Model):
     game: fields.ForeignKeyRelation[Game] = fields.ForeignKeyField(
         "models.Game", related_name="submissions", on_delete=fields.CASCADE
     )
+    game_id: str
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="game_submissions", on_delete=fields.CASCADE
     )
+    user_id: str
     submission: fields.ForeignKeyRelation[Submission] = fields.ForeignKeyField(
         "models.Submission", related_name="game_entries", on_delete=fields.CASCADE
     )
+    submission_id: str
 
     class Meta:
         table = "game_submissions"
@@ -82,9 +89,11 @@ class ChatMessage(Entity):
     game: fields.ForeignKeyRelation[Game] = fields.ForeignKeyField(
         "models.Game", related_name="chat", on_delete=fields.CASCADE
     )
+    game_id: str
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="chat_messages", on_delete=fields.CASCADE
     )
+    user_id: str
     username = fields.CharField(max_length=20)
     message = fields.CharField(max_length=500)
     is_deleted = fields.BooleanField(default=False)
@@ -112,6 +121,7 @@ class WaitingRoom(Entity):
     game: fields.ForeignKeyNullableRelation[Game] = fields.ForeignKeyField(
         "models.Game", related_name="rooms", null=True, on_delete=fields.SET_NULL
     )
+    game_id: str | None
 
     class Meta:
         table = "waiting_rooms"
@@ -123,9 +133,11 @@ class RoomMember(Model):
     room: fields.ForeignKeyRelation[WaitingRoom] = fields.ForeignKeyField(
         "models.WaitingRoom", related_name="members", on_delete=fields.CASCADE
     )
+    room_id: str
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="room_seats", on_delete=fields.CASCADE
     )
+    user_id: str
     joined_at = created_at_field()
     # Last time one of the member's lobby sockets was known to be open (any process); a
     # member whose sockets all went away and who did not come back is dropped from the room.
@@ -145,9 +157,11 @@ class RoomMessage(Model):
     room: fields.ForeignKeyRelation[WaitingRoom] = fields.ForeignKeyField(
         "models.WaitingRoom", related_name="messages", on_delete=fields.CASCADE
     )
+    room_id: str
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="room_messages", on_delete=fields.CASCADE
     )
+    user_id: str
     username = fields.CharField(max_length=20)
     message = fields.CharField(max_length=500)
 
@@ -165,10 +179,12 @@ class GameEvent(Model):
     game: fields.ForeignKeyRelation[Game] = fields.ForeignKeyField(
         "models.Game", related_name="events", on_delete=fields.CASCADE
     )
+    game_id: str
     kind = fields.CharField(max_length=16)
     user: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="game_events", null=True, on_delete=fields.SET_NULL
     )
+    user_id: str | None
     data: fields.Field[dict] = fields.JSONField(default=dict)
 
     class Meta:

@@ -18,7 +18,8 @@ from codincod.actors import Actor
 from codincod.errors import Forbidden, InvalidInput, NotFound
 from codincod.games import chatlog, events, lifecycle, scoring
 from codincod.games.models import ChatMessage, Game, GameEvent, GamePlayer
-from codincod.games.service import phase, standings
+from codincod.games.service import standings
+from codincod.puzzles.models import Puzzle
 from codincod.submissions.models import Submission
 from codincod.timeutil import utcnow
 
@@ -27,7 +28,7 @@ _ID = re.compile(r"[0-9a-fA-F]{24}")
 
 
 @dataclass(frozen=True)
-class HandedIn:
+class RankedHandIn:
     entry: scoring.Entry
     submission: Submission  # its language fetched
 
@@ -37,7 +38,7 @@ class GameView:
     game: Game
     players: list[User]
     owner: User
-    handed_in: list[HandedIn]  # best first, by the game's mode
+    handed_in: list[RankedHandIn]  # best first, by the game's mode
     phase: lifecycle.GamePhase
 
     def plays(self, user_id: str) -> bool:
@@ -52,12 +53,13 @@ async def load(game_id: str) -> GameView | None:
     if game is None:
         return None
     seats = await GamePlayer.filter(game_id=game.id).order_by("position", "joined_at")
-    seats_users = {u.id: u for u in await User.filter(id__in=[s.user_id for s in seats])}  # type: ignore[attr-defined]
-    players = [seats_users[s.user_id] for s in seats if s.user_id in seats_users]  # type: ignore[attr-defined]
-    return GameView(game, players, game.owner, await _handed_in(game), phase(game))
+    seats_users = {u.id: u for u in await User.filter(id__in=[s.user_id for s in seats])}
+    players = [seats_users[s.user_id] for s in seats if s.user_id in seats_users]
+    phase = lifecycle.phase_of(game, utcnow())
+    return GameView(game, players, game.owner, await _handed_in(game), phase)
 
 
-async def _handed_in(game: Game) -> list[HandedIn]:
+async def _handed_in(game: Game) -> list[RankedHandIn]:
     ranked = await standings(game)
     if not ranked:
         return []
@@ -65,7 +67,7 @@ async def _handed_in(game: Game) -> list[HandedIn]:
         "programming_language", "user"
     )
     by_id = {s.id: s for s in submissions}
-    return [HandedIn(e, by_id[e.submission_id]) for e in ranked if e.submission_id in by_id]
+    return [RankedHandIn(e, by_id[e.submission_id]) for e in ranked if e.submission_id in by_id]
 
 
 def _check_id(game_id: str) -> str:
@@ -82,25 +84,38 @@ async def _game(game_id: str) -> Game:
 
 
 async def join_late(actor: Actor, game_id: str) -> bool:
-    """Join a game that has not ended yet; False when the actor already plays."""
+    """Join a game that has not ended yet from its page; False when the actor already plays."""
     game = await _game(game_id)
-    if phase(game) not in (lifecycle.GamePhase.COUNTDOWN, lifecycle.GamePhase.RUNNING):
+    if lifecycle.phase_of(game, utcnow()) not in lifecycle.JOINABLE:
         raise InvalidInput("The game is over", title="Game is over")
-    author = await Game.filter(id=game.id).values_list("puzzle__author_id", flat=True)
-    if author and author[0] == actor.id:
+    if await wrote_puzzle(actor.id, game):
         raise Forbidden("You wrote this game's puzzle, so you cannot play it", title="Own puzzle")
+    added = await seat(game.id, actor.id, late=True)
+    if added:
+        await events.game(events.OVERVIEW, game.id)
+    return added
+
+
+async def wrote_puzzle(user_id: str, game: Game) -> bool:
+    """Whether the user wrote the game's puzzle (and so may not play it)."""
+    authors = await Puzzle.filter(id=game.puzzle_id).values_list("author_id", flat=True)
+    return bool(authors) and authors[0] == user_id
+
+
+async def seat(game_id: str, user_id: str, *, late: bool) -> bool:
+    """The one way into a game: a seat after the others, kept as a ``join`` event. False when
+    the user already has one (a seat is never taken back). The caller announces it."""
     try:
         async with in_transaction():
-            if await GamePlayer.exists(game_id=game.id, user_id=actor.id):
+            if await GamePlayer.exists(game_id=game_id, user_id=user_id):
                 return False
-            position = await GamePlayer.filter(game_id=game.id).count()
-            await GamePlayer.create(game_id=game.id, user_id=actor.id, position=position)
+            position = await GamePlayer.filter(game_id=game_id).count()
+            await GamePlayer.create(game_id=game_id, user_id=user_id, position=position)
             await GameEvent.create(
-                game_id=game.id, kind="join", user_id=actor.id, data={"late": True}
+                game_id=game_id, kind="join", user_id=user_id, data={"late": late}
             )
     except IntegrityError:  # the same join from two sockets at once
         return False
-    await events.game(events.OVERVIEW, game.id)
     return True
 
 

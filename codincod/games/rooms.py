@@ -23,7 +23,7 @@ from tortoise.transactions import in_transaction
 from codincod import db
 from codincod.actors import Actor
 from codincod.errors import DomainError, InvalidInput, NotFound
-from codincod.games import events, lifecycle, service
+from codincod.games import events, lifecycle, play
 from codincod.games.models import Game, GameEvent, GamePlayer, RoomMember, RoomMessage, WaitingRoom
 from codincod.games.modes import MODES
 from codincod.timeutil import utcnow
@@ -195,6 +195,7 @@ async def join(actor: Actor, room_id: str, *, invited: bool = False) -> Joined:
     room_id = room_id.lower()
     if not _is_id(room_id):
         raise not_found(room_id)
+    seated, left = False, []
     async with in_transaction():
         room = await WaitingRoom.filter(id=room_id).select_for_update().first()
         if room is None or room.state == lifecycle.RoomState.CLOSED:
@@ -203,20 +204,30 @@ async def join(actor: Actor, room_id: str, *, invited: bool = False) -> Joined:
         if member is None and room.visibility == "private" and not invited:
             raise not_found(room_id)  # a private room is joined with its code
         if room.state == lifecycle.RoomState.STARTED:
-            await _join_started_game(actor, room, room_id)
-            return Joined(await _view(room_id), member=False, changed=False)
-        left: list[str] = []
-        if member is not None:
-            member.seen_at = utcnow()
-            await member.save(update_fields=["seen_at"])
+            seated = await _join_started_game(actor, room, room_id)
         else:
-            if await RoomMember.filter(room_id=room_id).count() >= MAX_MEMBERS:
-                raise InvalidInput("This room is full", title="Room full")
-            left = await _leave_open_rooms(actor.id)
-            await RoomMember.create(room_id=room_id, user_id=actor.id)
+            left = await _enter(room_id, actor.id, member)
+    if room.state == lifecycle.RoomState.STARTED:
+        if seated and room.game_id:  # the other players see the newcomer
+            await events.game(events.OVERVIEW, room.game_id)
+        return Joined(await _view(room_id), member=False, changed=False)
     if member is None:
         await _announce(room_id, *left, change="joined")
     return Joined(await _view(room_id), member=True, changed=member is None)
+
+
+async def _enter(room_id: str, user_id: str, member: RoomMember | None) -> list[str]:
+    """A member is seen again; a newcomer leaves their other rooms and joins (the ids of the
+    rooms they left)."""
+    if member is not None:
+        member.seen_at = utcnow()
+        await member.save(update_fields=["seen_at"])
+        return []
+    if await RoomMember.filter(room_id=room_id).count() >= MAX_MEMBERS:
+        raise InvalidInput("This room is full", title="Room full")
+    left = await _leave_open_rooms(user_id)
+    await RoomMember.create(room_id=room_id, user_id=user_id)
+    return left
 
 
 async def join_by_invite(actor: Actor, code: str) -> Joined:
@@ -226,32 +237,18 @@ async def join_by_invite(actor: Actor, code: str) -> Joined:
     return await join(actor, room.id, invited=True)
 
 
-async def _join_started_game(actor: Actor, room: WaitingRoom, room_id: str) -> None:
+async def _join_started_game(actor: Actor, room: WaitingRoom, room_id: str) -> bool:
     """A started room sends whoever joins to its game while it is on; someone who joins
-    during the countdown plays (unless they wrote the puzzle)."""
-    game = await Game.get_or_none(id=room.game_id) if room.game_id else None  # type: ignore[attr-defined]
+    during the countdown plays (unless they wrote the puzzle). Whether they got a seat."""
+    game = await Game.get_or_none(id=room.game_id) if room.game_id else None
     if game is None:
         raise not_found(room_id)
-    phase = service.phase(game)  # the one answer to "is this game on?"
+    phase = lifecycle.phase_of(game, utcnow())
     if phase is lifecycle.GamePhase.OVER:
         raise not_found(room_id)
-    if phase is lifecycle.GamePhase.COUNTDOWN and not await _wrote_puzzle(actor.id, game):
-        added = await _add_player(game.id, actor.id)
-        if added:
-            await GameEvent.create(game_id=game.id, kind="join", user_id=actor.id, data={})
-
-
-async def _wrote_puzzle(user_id: str, game: Game) -> bool:
-    row = await db.fetch_one("SELECT author_id FROM puzzles WHERE id = $1", (game.puzzle_id,))  # type: ignore[attr-defined]
-    return row is not None and row["author_id"] == user_id
-
-
-async def _add_player(game_id: str, user_id: str) -> bool:
-    if await GamePlayer.exists(game_id=game_id, user_id=user_id):
+    if phase is not lifecycle.GamePhase.COUNTDOWN or await play.wrote_puzzle(actor.id, game):
         return False
-    position = await GamePlayer.filter(game_id=game_id).count()
-    await GamePlayer.create(game_id=game_id, user_id=user_id, position=position)
-    return True
+    return await play.seat(game.id, actor.id, late=False)
 
 
 async def leave(actor: Actor, room_id: str) -> None:

@@ -9,7 +9,7 @@ hand-in at the end), once per player.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
@@ -35,12 +35,6 @@ class HandIn(Schema):
     submissionId: ObjectId
 
 
-def phase(game: Game, now: datetime | None = None) -> lifecycle.GamePhase:
-    """The one answer to "is this game running?" (``lifecycle.game_phase``)."""
-    finished = game.status == "finished"
-    return lifecycle.game_phase(game.start_time, game.end_time, now or utcnow(), finished=finished)
-
-
 @dataclass(frozen=True)
 class HandedIn:
     game: Game
@@ -51,7 +45,7 @@ class HandedIn:
 
 async def _own_submission(actor: Actor, submission_id: str) -> Submission:
     submission = await Submission.get_or_none(id=submission_id.lower())
-    if submission is None or submission.user_id != actor.id:  # type: ignore[attr-defined]
+    if submission is None or submission.user_id != actor.id:
         raise NotFound(
             f"couldn't find a submission with id ({submission_id}) belonging to you",
             title="Submission not found",
@@ -66,7 +60,7 @@ async def _running_game_of(actor: Actor, game_id: str) -> tuple[Game, list[str]]
     players = list(await GamePlayer.filter(game_id=game.id).values_list("user_id", flat=True))
     if actor.id not in players:
         raise Forbidden("You are not a player in this game", title="Not a player")
-    current = phase(game)
+    current = lifecycle.phase_of(game, utcnow())
     if current is lifecycle.GamePhase.COUNTDOWN:
         raise InvalidInput("The game has not started yet", title="Game not started")
     if not lifecycle.accepts_hand_ins(current):
@@ -75,10 +69,10 @@ async def _running_game_of(actor: Actor, game_id: str) -> tuple[Game, list[str]]
 
 
 def _check_fits(game: Game, submission: Submission) -> None:
-    if submission.puzzle_id != game.puzzle_id:  # type: ignore[attr-defined]
+    if submission.puzzle_id != game.puzzle_id:
         raise InvalidInput("This submission is for another puzzle", title="Wrong puzzle")
     allowed = list(game.allowed_languages)
-    if allowed and submission.programming_language_id not in allowed:  # type: ignore[attr-defined]
+    if allowed and submission.programming_language_id not in allowed:
         raise InvalidInput("This game does not allow that language", title="Language not allowed")
     if submission.created_at < game.start_time:
         raise InvalidInput("This submission was made before the game started", title="Too early")
@@ -108,7 +102,8 @@ async def hand_in(actor: Actor, data: HandIn) -> HandedIn:
     await events.game(events.OVERVIEW, game.id)  # every player sees the new standings
     ranked = await standings(game)
     position = next((e.rank for e in ranked if e.user_id == actor.id), None)
-    return HandedIn(game, lifecycle.wire_status(phase(game)), len(players), position)
+    status = lifecycle.wire_status(lifecycle.phase_of(game, utcnow()))
+    return HandedIn(game, status, len(players), position)
 
 
 async def standings(game: Game) -> list[scoring.Entry]:
@@ -116,16 +111,16 @@ async def standings(game: Game) -> list[scoring.Entry]:
     handed = await GameSubmission.filter(game_id=game.id).select_related("submission", "user")
     if not handed:
         return []
-    attempts = await _attempts(game, {h.user_id: h.submission.created_at for h in handed})  # type: ignore[attr-defined]
+    attempts = await _attempts(game, {h.user_id: h.submission.created_at for h in handed})
     entries = [
         scoring.Entry(
-            user_id=h.user_id,  # type: ignore[attr-defined]
+            user_id=h.user_id,
             username=h.user.username,
             submission_id=h.submission.id,
             seconds=(h.submission.created_at - game.start_time).total_seconds(),
             code_length=h.submission.code_length,
             success_rate=h.submission.success_rate,
-            attempts=attempts.get(h.user_id, 1),  # type: ignore[attr-defined]
+            attempts=attempts.get(h.user_id, 1),
         )
         for h in handed
     ]
@@ -136,7 +131,7 @@ async def _attempts(game: Game, handed_at: dict[str, Any]) -> dict[str, int]:
     """How many times each player submitted the game's puzzle during the game, up to and
     including the submission they handed in."""
     rows = await Submission.filter(
-        puzzle_id=game.puzzle_id,  # type: ignore[attr-defined]
+        puzzle_id=game.puzzle_id,
         user_id__in=list(handed_at),
         created_at__gte=game.start_time,
     ).values_list("user_id", "created_at")

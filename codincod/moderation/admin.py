@@ -8,7 +8,6 @@ from datetime import timedelta
 from typing import Annotated, Any, Literal
 
 from pydantic import Field
-from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from codincod.accounts import service as accounts
@@ -36,7 +35,7 @@ async def stats() -> dict[str, Any]:
     for visibility, count in await PuzzleCount.all().values_list("visibility", "n"):
         if count:  # the triggers' tallies: no scan of the puzzles
             puzzles[visibility] = puzzles.get(visibility, 0) + count
-    live = Game.exclude(status="finished").filter(end_time__gt=now - lifecycle.GRACE)
+    live = Game.filter(lifecycle.live(now))
     return {
         "users": await User.all().count(),
         "puzzles": puzzles,
@@ -111,14 +110,8 @@ async def games(query: GameQuery) -> Page[Game]:
     """Games newest first; the status is the life cycle's, by the clock."""
     now = utcnow()
     found = Game.all()
-    if query.status == "waiting":
-        found = found.exclude(status="finished").filter(start_time__gt=now)
-    elif query.status == "in_progress":
-        found = found.exclude(status="finished").filter(
-            start_time__lte=now, end_time__gt=now - lifecycle.GRACE
-        )
-    elif query.status == "finished":
-        found = found.filter(Q(status="finished") | Q(end_time__lte=now - lifecycle.GRACE))
+    if query.status is not None:
+        found = found.filter(lifecycle.with_wire_status(query.status, now))
     total = await found.count()
     rows = await found.order_by("-created_at", "-id").offset(query.offset).limit(query.pageSize)
     return Page(list(rows), query.page, query.pageSize, total)

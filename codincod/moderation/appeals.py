@@ -76,7 +76,7 @@ async def decide(actor: Actor, appeal_id: str, accepted: bool, reason: str) -> B
         if not changed:
             raise Conflict(f"This appeal was already {appeal.status}", title="Already decided")
         if accepted:
-            await UserBan.filter(id=appeal.ban_id, is_active=True).update(  # type: ignore[attr-defined]
+            await UserBan.filter(id=appeal.ban_id, is_active=True).update(
                 is_active=False, updated_at=utcnow()
             )
         action = "appeal_accept" if accepted else "appeal_reject"
@@ -86,8 +86,8 @@ async def decide(actor: Actor, appeal_id: str, accepted: bool, reason: str) -> B
             "appeal",
             appeal.id,
             reason,
-            ban=appeal.ban_id,  # type: ignore[attr-defined]
-            user=appeal.user_id,  # type: ignore[attr-defined]
+            ban=appeal.ban_id,
+            user=appeal.user_id,
         )
     await feed.announce("appeal:decided", appealId=appeal.id, status=status)
     return await BanAppeal.get(id=appeal.id)

@@ -110,7 +110,7 @@ async def holders(kind: str, item_ids: Iterable[str]) -> dict[str, Claim]:
 
 
 async def _raise_if_held(actor: Actor, current: ModerationClaim, now: datetime) -> None:
-    holder_id = current.holder_id  # type: ignore[attr-defined]
+    holder_id = current.holder_id
     if holder_id == actor.id or current.expires_at <= now:
         return
     holder = await User.get_or_none(id=holder_id)

@@ -24,16 +24,19 @@ class Report(Entity):
     reported_by: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="reports_made", on_delete=fields.CASCADE
     )
+    reported_by_id: str
     explanation = fields.CharField(max_length=1024)
     status = fields.CharField(max_length=16, default="pending")
     resolved_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="reports_resolved", null=True, on_delete=fields.SET_NULL
     )
+    resolved_by_id: str | None
     # Whom the report is about: the user, or the author of the puzzle, comment or chat line
     # (set when it is filed; escalation counts the upheld reports against each user).
     reported_user: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="reports_against", null=True, on_delete=fields.SET_NULL
     )
+    reported_user_id: str | None
 
     class Meta:
         table = "reports"
@@ -67,14 +70,17 @@ class BanAppeal(Entity):
     ban: fields.ForeignKeyRelation[UserBan] = fields.ForeignKeyField(
         "models.UserBan", related_name="appeals", on_delete=fields.CASCADE
     )
+    ban_id: str
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="appeals", on_delete=fields.CASCADE
     )
+    user_id: str
     reason = fields.CharField(max_length=1000)
     status = fields.CharField(max_length=16, default="pending")
     decided_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="appeals_decided", null=True, on_delete=fields.SET_NULL
     )
+    decided_by_id: str | None
     decision_reason = fields.CharField(max_length=500, null=True)
     decided_at = fields.DatetimeField(null=True)
 
@@ -107,6 +113,7 @@ class AuditEntry(Model):
     actor: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="audit_entries", null=True, on_delete=fields.SET_NULL
     )
+    actor_id: str | None
     actor_name = fields.CharField(max_length=64)  # kept when the account goes
     action = fields.CharField(max_length=16)
     target_type = fields.CharField(max_length=16)
@@ -133,6 +140,7 @@ class ModerationClaim(Model):
     holder: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="claims", on_delete=fields.CASCADE
     )
+    holder_id: str
     expires_at = fields.DatetimeField()
 
     class Meta:

@@ -44,13 +44,13 @@ async def _can_see(actor: Actor, problem_type: str, target_id: str) -> bool:
     somebody's draft."""
     if problem_type == "puzzle":
         puzzle = await Puzzle.get_or_none(id=target_id)
-        return puzzle is not None and rules.can_view(actor, puzzle.author_id, puzzle.visibility)  # type: ignore[attr-defined]
+        return puzzle is not None and rules.can_view(actor, puzzle.author_id, puzzle.visibility)
     if problem_type == "comment":
         comment = await Comment.get_or_none(id=target_id).prefetch_related("puzzle")
         if comment is None:
             return False
         puzzle = comment.puzzle
-        return rules.can_view(actor, puzzle.author_id, puzzle.visibility)  # type: ignore[attr-defined]
+        return rules.can_view(actor, puzzle.author_id, puzzle.visibility)
     return await TARGETS[problem_type].exists(id=target_id)
 
 

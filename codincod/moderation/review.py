@@ -200,7 +200,7 @@ async def _describe(kind: str, target: Any, extra: dict[str, Any]) -> tuple[str,
 
 
 async def _context(line: ChatMessage) -> list[dict[str, Any]]:
-    game = ChatMessage.filter(game_id=line.game_id)  # type: ignore[attr-defined]
+    game = ChatMessage.filter(game_id=line.game_id)
     before = (
         await game.filter(created_at__lt=line.created_at).order_by("-created_at").limit(CONTEXT)
     )
@@ -282,7 +282,7 @@ async def resolve(actor: Actor, report_id: str, status: str) -> Report:
         raise NotFound("Report not found", title="Report not found")
     if report.status != "pending":
         raise Conflict(f"This report was already {report.status}", title="Already decided")
-    offender = report.reported_user_id or await owner_of(report.problem_type, report.target_id)  # type: ignore[attr-defined]
+    offender = report.reported_user_id or await owner_of(report.problem_type, report.target_id)
     await claims.ensure_free(actor, "report", report.id)
     async with in_transaction() as connection:
         await claims.settle("report", report.id)
@@ -360,7 +360,7 @@ async def evidence(report_id: str) -> Evidence:
     report = await Report.get_or_none(id=report_id.lower())
     if report is None:
         raise NotFound("Report not found", title="Report not found")
-    offender_id = report.reported_user_id or await owner_of(report.problem_type, report.target_id)  # type: ignore[attr-defined]
+    offender_id = report.reported_user_id or await owner_of(report.problem_type, report.target_id)
     offender = await User.get_or_none(id=offender_id) if offender_id else None
     if offender is None:
         return Evidence(report, None, 0, [], [], None)

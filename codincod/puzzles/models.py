@@ -33,6 +33,7 @@ class Puzzle(Entity):
     author: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="puzzles", on_delete=fields.CASCADE
     )
+    author_id: str
     difficulty = fields.CharField(max_length=16, default="intermediate")
     visibility = fields.CharField(max_length=16, default="draft")
     tags: fields.Field[list[str]] = fields.JSONField(default=list)
@@ -46,6 +47,7 @@ class Puzzle(Entity):
             on_delete=fields.SET_NULL,
         )
     )
+    solution_language_id: str | None
 
     class Meta:
         table = "puzzles"
@@ -81,6 +83,7 @@ class Validator(Entity):
     puzzle: fields.ForeignKeyRelation[Puzzle] = fields.ForeignKeyField(
         "models.Puzzle", related_name="validators", on_delete=fields.CASCADE
     )
+    puzzle_id: str
     position = fields.IntField()
     input = fields.TextField()
     output = fields.TextField()

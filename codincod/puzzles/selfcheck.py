@@ -37,9 +37,9 @@ async def check(
 ) -> SelfCheck:
     if not validators:
         return SelfCheck(False, "The puzzle has no validators yet.")
-    if not puzzle.solution_code.strip() or not puzzle.solution_language_id:  # type: ignore[attr-defined]
+    if not puzzle.solution_code.strip() or not puzzle.solution_language_id:
         return SelfCheck(False, "The puzzle needs a reference solution and its language.")
-    language = await ProgrammingLanguage.get_or_none(id=puzzle.solution_language_id)  # type: ignore[attr-defined]
+    language = await ProgrammingLanguage.get_or_none(id=puzzle.solution_language_id)
     if language is None:
         return SelfCheck(False, "The solution's programming language no longer exists.")
     tests = [Test(validator.input, validator.output) for validator in validators]
@@ -51,7 +51,7 @@ async def check(
             puzzle.solution_code,
             tests,
             limits,
-            owner=puzzle.author_id,  # type: ignore[attr-defined]
+            owner=puzzle.author_id,
         )
     except DomainError as error:
         return SelfCheck(False, f"The solution could not be run: {error.message}")

@@ -195,7 +195,7 @@ async def update(
     ``draft`` (or, set by a moderator, where they put it; the edits are kept either way) and
     the report says what failed."""
     puzzle = await _find(puzzle_id)
-    if not rules.can_edit(actor, puzzle.author_id):  # type: ignore[attr-defined]
+    if not rules.can_edit(actor, puzzle.author_id):
         raise Forbidden("Not authorized to edit this puzzle")
     if change.visibility == puzzle.visibility:
         change = change.model_copy(update={"visibility": None})  # the form resends it as it is
@@ -292,8 +292,8 @@ async def delete(actor: Actor, puzzle_id: str) -> None:
     """Authors delete while a puzzle is a draft or ready; moderators always. Comments,
     replies and votes go with it."""
     puzzle = await _find(puzzle_id)
-    if not rules.can_delete(actor, puzzle.author_id, puzzle.visibility):  # type: ignore[attr-defined]
-        if actor.id == puzzle.author_id:  # type: ignore[attr-defined]
+    if not rules.can_delete(actor, puzzle.author_id, puzzle.visibility):
+        if actor.id == puzzle.author_id:
             raise Forbidden("This puzzle was public, contact support to get it deleted.")
         raise Forbidden("Not authorized to delete this puzzle")
     await puzzle.delete()

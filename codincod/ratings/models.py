@@ -19,6 +19,7 @@ class UserModeMetrics(Model):
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="mode_metrics", on_delete=fields.CASCADE
     )
+    user_id: str
     mode = fields.CharField(max_length=16)
     games_played = fields.IntField(default=0)
     games_won = fields.IntField(default=0)

@@ -78,7 +78,7 @@ async def _locked_metrics(mode: str, user_ids: list[str]) -> dict[str, UserModeM
         .order_by("user_id")
         .select_for_update()
     )
-    return {row.user_id: row for row in rows}  # type: ignore[attr-defined]
+    return {row.user_id: row for row in rows}
 
 
 async def reset() -> None:

@@ -22,12 +22,15 @@ class Submission(Model):
     puzzle: fields.ForeignKeyRelation[Puzzle] = fields.ForeignKeyField(
         "models.Puzzle", related_name="submissions", on_delete=fields.CASCADE
     )
+    puzzle_id: str
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="submissions", on_delete=fields.CASCADE
     )
+    user_id: str
     programming_language: fields.ForeignKeyRelation[ProgrammingLanguage] = fields.ForeignKeyField(
         "models.ProgrammingLanguage", related_name="submissions", on_delete=fields.RESTRICT
     )
+    programming_language_id: str
     code = fields.TextField()
     code_length = fields.IntField()
     result = fields.CharField(max_length=8, default="unknown")

@@ -82,7 +82,7 @@ async def _what_to_run(
         Validator.filter(puzzle_id=puzzle_id).order_by("position"),
         ProgrammingLanguage.get_or_none(id=data.language_id),
     )
-    if puzzle is None or not rules.can_view(actor, puzzle.author_id, puzzle.visibility):  # type: ignore[attr-defined]
+    if puzzle is None or not rules.can_view(actor, puzzle.author_id, puzzle.visibility):
         raise NotFound(
             f"Puzzle with id ({data.puzzleId}) couldn't be found.", title="Puzzle not found"
         )
@@ -143,7 +143,7 @@ async def view(
         raise NotFound(NOT_FOUND)
     shows_code = (
         actor.is_moderator
-        or submission.user_id == actor.id  # type: ignore[attr-defined]
+        or submission.user_id == actor.id
         or (also_shown is not None and await also_shown(submission))
     )
     return SubmissionView(submission, submission.programming_language, shows_code)

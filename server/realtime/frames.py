@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import orjson
 from pydantic import Field, ValidationError
 
-from codincod.games.rooms import RoomOptions
+from codincod.games.api import RoomOptions
 from codincod.validation import Schema, issues
 from server.http import refuse_nul
 
@@ -29,6 +29,18 @@ class InRoom(Frame):
     # Any short text: a malformed id is "Room <id> not found", which makes the frontend drop
     # the ?roomId it keeps sending on every reconnect.
     roomId: Annotated[str, Field(min_length=1, max_length=64)]
+
+
+class RoomJoin(InRoom):
+    pass
+
+
+class RoomLeave(InRoom):
+    pass
+
+
+class GameStart(InRoom):
+    pass
 
 
 class ByInvite(Frame):
@@ -51,19 +63,27 @@ class Language(Frame):
     language: Annotated[str, Field(max_length=64)]
 
 
+class GameJoin(Frame):
+    """A watcher takes a seat (or a player asks for the standings again)."""
+
+
+class Submitted(Frame):
+    """The page handed in over HTTP: it asks for the standings again."""
+
+
 LOBBY: dict[str, type[Frame]] = {
     "room:host": Host,
-    "room:join": InRoom,
+    "room:join": RoomJoin,
     "room:join-by-invite": ByInvite,
-    "room:leave": InRoom,
-    "game:start": InRoom,
+    "room:leave": RoomLeave,
+    "game:start": GameStart,
     "room:chat-message": RoomChat,
 }
 GAME: dict[str, type[Frame]] = {
-    "game:join": Frame,
+    "game:join": GameJoin,
     "language:change": Language,
     "message:send": GameChat,
-    "player:submitted": Frame,
+    "player:submitted": Submitted,
 }
 
 

@@ -1,10 +1,10 @@
 """This process's sockets, and the events that reach them.
 
-The hub holds only its own connections: lobby sockets, and game sockets by game. It hears the
-lobby and games channels of the bus (from any process) and, for each event, reads what it
-needs from the database once, then hands the same frame to the sockets concerned: a game's
-event only to that game's sockets, a room's only to its members'. Events of one room or game
-are handled in order, one at a time ("lanes"); different ones run side by side.
+The hub is a transport: it holds only its own connections (lobby sockets, game sockets by
+game, the staff feed), hears the bus (events from any process), asks the games context what
+each socket is told (``codincod.games.api``: the greeting, a refresh, the replay, who hears
+what) and encodes it once for all the sockets concerned. Events of one room or game are
+handled in order, one at a time ("lanes"); different ones run side by side.
 """
 
 from __future__ import annotations
@@ -21,12 +21,12 @@ from codincod.accounts import authcache
 from codincod.accounts import service as accounts
 from codincod.actors import Actor
 from codincod.bus import Bus
-from codincod.games import ending, events, lifecycle, play, rooms
+from codincod.games import api as games
 from codincod.moderation import banning, feed
-from codincod.puzzles import service as puzzles
 from codincod.timeutil import utcnow
-from server.realtime.connection import Connection
-from server.wire import encode, game_dto, puzzle_page_dto, room_dto, rooms_dto
+from server.realtime.connection import ChatBudget, Connection
+from server.realtime.outgoing import game_frame, lobby_frame
+from server.wire import encode
 
 log = logging.getLogger("codincod.realtime")
 Job = Callable[[], Awaitable[None]]
@@ -60,30 +60,15 @@ class Lanes:
             del self._queues[key]
 
 
-_FEED_NAMES = {
-    events.ROOM: "room:changed",
-    events.ROOMS: "rooms:changed",
-    events.ROOM_START: "game:started",
-    events.OVERVIEW: "game:changed",
-    events.CHAT: "chat:message",
-    events.FINISHED: "game:finished",
-}
-
-
-_ROOM_CHANGES = {
-    "created": "room:created",
-    "joined": "player:joined",
-    "left": "player:left",
-    "closed": "room:closed",
-}
-
-
 def text(event: str, **fields: Any) -> str:
     return encode({"event": event, **fields}).decode()
 
 
 class Hub:
-    def __init__(self) -> None:
+    """Built once per process by ``create_app`` (with the chat budget its sockets share)."""
+
+    def __init__(self, chat_budget: ChatBudget) -> None:
+        self.chat_budget = chat_budget
         self.lobby: dict[int, Connection] = {}
         self.staff: dict[int, Connection] = {}  # /ws/admin
         self.games: dict[str, dict[int, Connection]] = {}
@@ -98,12 +83,12 @@ class Hub:
         self._staff_flushing = False
 
     def attach(self, bus: Bus) -> None:
-        bus.subscribe(events.LOBBY, self._on_lobby)
-        bus.subscribe(events.GAMES, self._on_game)
+        bus.subscribe(games.LOBBY, self._on_lobby)
+        bus.subscribe(games.GAMES, self._on_game)
         bus.subscribe(banning.BANS, self._on_ban)
         bus.subscribe(feed.STAFF, self._to_staff)
         bus.subscribe(authcache.CHANNEL, self._on_session_change)
-        for channel in (events.LOBBY, events.GAMES, banning.BANS):
+        for channel in (games.LOBBY, games.GAMES, banning.BANS):
             bus.subscribe(channel, partial(self._feed, channel))
 
     # --- the staff's feed (/ws/admin) -------------------------------------------------------
@@ -160,14 +145,10 @@ class Hub:
         if channel == banning.BANS:
             self._to_staff(text("user:banned", userId=payload))
             return
-        event = events.decode(payload)
-        if event is None:
-            return
-        name = _FEED_NAMES.get(event["kind"])
-        if event["kind"] == events.ROOM:
-            name = _ROOM_CHANGES.get(event.get("change", ""), name)
-        if name is not None:
-            fields = {k: v for k, v in event.items() if k != "kind"}
+        event = games.decode(payload)
+        news = games.staff_news(event) if event is not None else None
+        if news is not None:
+            name, fields = news
             self._to_staff(text(name, **fields))
 
     def _on_ban(self, user_id: str) -> None:
@@ -191,16 +172,15 @@ class Hub:
         return any(conn.user_id == user_id for conn in self.lobby.values())
 
     def _on_lobby(self, payload: str) -> None:
-        event = events.decode(payload)
+        event = games.decode(payload)
         if event is None or not self.lobby:
             return
-        kind = event["kind"]
-        if kind == events.ROOMS:
+        if games.changes_room_list(event):
             self._refresh_rooms()
             return
         room_id = event.get("room")
         if isinstance(room_id, str):
-            self.lanes.run(("room", room_id), lambda: self._room_event(kind, room_id, event))
+            self.lanes.run(("room", room_id), lambda: self._room_event(room_id, event))
 
     def _refresh_rooms(self) -> None:
         """Bursts of changes make one read: a refresh asked while one waits joins it."""
@@ -210,32 +190,24 @@ class Hub:
 
         async def refresh() -> None:
             self._rooms_pending = False
-            frame = text("rooms:overview", rooms=rooms_dto(await rooms.lobby()))
+            frame = encode(lobby_frame(await games.room_list())).decode()
             for conn in list(self.lobby.values()):
                 conn.send_text(frame)
 
         self.lanes.run("rooms", refresh)
 
-    async def _room_event(self, kind: str, room_id: str, event: dict[str, Any]) -> None:
-        room = await rooms.view(room_id)
-        if room is None:
+    async def _room_event(self, room_id: str, event: dict[str, Any]) -> None:
+        news = await games.room_news(event["kind"], room_id, event)
+        if news is None:
             return
-        members = [conn for conn in self.lobby.values() if room.has(conn.user_id)]
-        if not members:
-            return
-        if kind == events.ROOM and room.members and room.state == "open":
-            frame = text("room:overview", room=room_dto(room))
-        elif kind == events.ROOM_CHAT:
-            frame = text("room:chat-message", **event["message"])
-        elif kind == events.ROOM_START:
-            frame = text("game:start", gameUrl=event["gameUrl"], startTime=event["startTime"])
-        else:
-            return
-        for conn in members:
-            conn.send_text(frame)
+        audience, message = news
+        frame = encode(lobby_frame(message)).decode()
+        for conn in list(self.lobby.values()):
+            if conn.user_id in audience:
+                conn.send_text(frame)
 
     async def send_rooms(self, conn: Connection) -> None:
-        conn.send_text(text("rooms:overview", rooms=rooms_dto(await rooms.lobby())))
+        conn.send(lobby_frame(await games.room_list()))
 
     # --- games ----------------------------------------------------------------------------
 
@@ -255,110 +227,49 @@ class Hub:
                     timer.cancel()
 
     def _on_game(self, payload: str) -> None:
-        event = events.decode(payload)
+        event = games.decode(payload)
         game_id = event.get("game") if event else None
         if event is None or not isinstance(game_id, str) or game_id not in self.games:
             return
-        kind = event["kind"]
-        if kind == events.CHAT:
-            frame = text("message:send", chatMessage=event["message"])
-        elif kind == events.LANGUAGE:
-            frame = text("language:change", language=event["language"], username=event["username"])
-        elif kind in (events.OVERVIEW, events.FINISHED):
-            self.lanes.run(("game", game_id), lambda: self.refresh_game(game_id, kind))
+        if games.changes_game(event):
+            self.lanes.run(("game", game_id), lambda: self.refresh_game(game_id))
             return
-        else:
-            return
-        self.lanes.run(("game", game_id), lambda: self._to_players(game_id, frame))
+        talk = games.talk_in(event)
+        if talk is not None:
+            self.lanes.run(("game", game_id), lambda: self._to_players(game_id, talk))
 
-    async def _to_players(self, game_id: str, frame: str) -> None:
-        """Chat and languages are the players' own: watchers see the game, not its talk."""
+    async def _to_players(self, game_id: str, talk: games.Message) -> None:
+        frame = encode(game_frame(talk)).decode()
         for conn in list(self.games.get(game_id, {}).values()):
-            if conn.plays:
+            if games.hears_talk(conn):
                 conn.send_text(frame)
 
-    async def refresh_game(
-        self, game_id: str, kind: str = events.OVERVIEW, only: Connection | None = None
-    ) -> None:
-        """Send the game's sockets (or ``only`` one) its overview, read once; players who
-        have not had the puzzle get it with the overview once the game runs. Once the game
-        is over, each socket is told so once."""
+    async def refresh_game(self, game_id: str, only: Connection | None = None) -> None:
+        """Tell the game's sockets (or ``only`` one) its state, read once for them all."""
         sockets = [only] if only is not None else list(self.games.get(game_id, {}).values())
-        if not sockets:
-            return
-        view = await play.load(game_id)
-        if view is None:
-            return
-        game = game_dto(view)
-        if kind == events.FINISHED or view.phase is lifecycle.GamePhase.OVER:
-            frame = text("game:finished", game=game)
-            for conn in sockets:
-                if not conn.told_finished:
-                    conn.told_finished = True
-                    conn.send_text(frame)
-            return
-        plain = text("game:overview", game=game)
-        puzzle: dict[str, Any] | None = None
-        for conn in sockets:
-            if self._wants_puzzle(conn, view):
-                puzzle = puzzle or await self._puzzle(view)
-                if puzzle is not None:
-                    conn.has_puzzle = True
-                    conn.send({"event": "game:overview", "game": game, "puzzle": puzzle})
-                    continue
-            conn.send_text(plain)
-
-    @staticmethod
-    def _wants_puzzle(conn: Connection, view: play.GameView) -> bool:
-        running = lifecycle.accepts_hand_ins(view.phase)
-        return running and not conn.has_puzzle and view.plays(conn.user_id)
-
-    @staticmethod
-    async def _puzzle(view: play.GameView) -> dict[str, Any] | None:
-        try:
-            found = await puzzles.view(None, view.game.puzzle_id)  # type: ignore[attr-defined]
-        except Exception:  # taken down mid-game: the players keep the rest of the game
-            log.warning("the puzzle of game %s cannot be shown", view.game.id)
-            return None
-        return puzzle_page_dto(found)
+        frames: dict[int, str] = {}  # a message shared by many sockets is encoded once
+        for listener, message in await games.refresh(game_id, sockets):
+            key = id(message)
+            if key not in frames:
+                frames[key] = encode(game_frame(message)).decode()
+            listener.send_text(frames[key])
 
     async def greet(self, conn: Connection, game_id: str) -> bool:
-        """What a socket gets when it opens: the game (with the puzzle for a player once it
-        runs), the chat so far and each player's language. False: no such game."""
-        view = await play.load(game_id)
-        if view is None:
+        """What a socket gets when it opens (``games.greeting``). False: no such game."""
+        greeting = await games.greeting(game_id, conn)
+        if greeting is None:
             return False
-        game = game_dto(view)
-        conn.plays = view.plays(conn.user_id)
-        replay = conn.plays and not await play.page_kept_its_chat(view.game.id, conn.user_id)
-        if conn.plays:  # kept before anything is sent: the socket may go any moment
-            await play.record_presence(view.game.id, conn.user_id, "join")
-        if view.phase is lifecycle.GamePhase.OVER:
-            conn.told_finished = True
-            conn.send({"event": "game:finished", "game": game})
-        elif not view.plays(conn.user_id):
-            conn.send({"event": "game:overview", "game": game})
-            conn.send({"event": "error", "message": "User not in this game"})
-        elif self._wants_puzzle(conn, view) and (puzzle := await self._puzzle(view)):
-            conn.has_puzzle = True
-            conn.send({"event": "game:overview", "game": game, "puzzle": puzzle})
-        else:
-            conn.send({"event": "game:overview", "game": game})
-        if view.phase is lifecycle.GamePhase.COUNTDOWN:
-            self._at(view.game.id, "start", view.game.start_time, self._started)
-        if view.phase is not lifecycle.GamePhase.OVER:
-            end = view.game.end_time + lifecycle.GRACE
-            self._at(view.game.id, "end", end, self._ended)
-        if replay:
-            await self.catch_up(conn, view.game.id)
+        self.tell(conn, greeting.messages)
+        if "start" in greeting.wake_at:  # the countdown's end: the players get the puzzle
+            self._at(game_id, "start", greeting.wake_at["start"], self.refresh_game)
+        if "end" in greeting.wake_at:
+            self._at(game_id, "end", greeting.wake_at["end"], self._ended)
         return True
 
-    async def catch_up(self, conn: Connection, game_id: str) -> None:
-        """A player's socket gets the chat so far and each player's language."""
-        for line in await play.recent_chat(game_id):
-            conn.send({"event": "message:send", "chatMessage": line})
-        for username, language in (await play.languages(game_id)).items():
-            conn.send({"event": "language:change", "language": language, "username": username})
+    @staticmethod
+    def tell(conn: Connection, messages: list[games.Message]) -> None:
+        for message in messages:
+            conn.send(game_frame(message))
 
     def _at(self, game_id: str, what: str, when: datetime, then: GameJob) -> None:
         """Run ``then(game_id)`` at ``when``, once per game and purpose, while this process
@@ -374,14 +285,12 @@ class Hub:
 
         self._timers[key] = asyncio.get_running_loop().create_task(wake())
 
-    async def _started(self, game_id: str) -> None:
-        await self.refresh_game(game_id)  # the countdown is over: the players get the puzzle
-
     async def _ended(self, game_id: str) -> None:
         """The grace is over: end the game here and now (the sweepers would within a second;
-        whoever is first ends it) and tell this process's sockets, whatever the bus does."""
-        await ending.finish(game_id)
-        await self.refresh_game(game_id, events.FINISHED)
+        whoever is first ends it, and publishes the end) and tell this process's sockets,
+        whatever the bus does (each socket is told once)."""
+        await games.finish(game_id)
+        await self.refresh_game(game_id)
 
     # --- everyone -------------------------------------------------------------------------
 
@@ -448,7 +357,7 @@ class Hub:
         seats = {(g, c.user_id) for g, sockets in self.games.items() for c in sockets.values()}
         playing = [(g, u) for g, u in seats if any(c.plays for c in self.sockets_of(u))]
         try:
-            await play.record_leaves(playing, play.ENDED_BY_SERVER)
+            await games.record_leaves(playing, games.ENDED_BY_SERVER)
         except Exception:
             log.exception("could not record the players' leaves")
         everyone = list(self.lobby.values()) + list(self.staff.values())
@@ -474,6 +383,3 @@ def _why_closed(conn: Connection, verdict: Actor | str, now: datetime) -> str | 
 async def _close_with(conn: Connection, reason: str) -> None:
     conn.send({"event": "error", "message": reason})
     await conn.close(1008, reason)
-
-
-hub = Hub()

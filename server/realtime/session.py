@@ -14,11 +14,11 @@ from sanic.server.websockets.impl import WebsocketImplProtocol
 from codincod.accounts import service as accounts
 from codincod.actors import Actor
 from codincod.errors import Banned, DomainError
-from codincod.games.play import ENDED_BY_PAGE, ENDED_BY_SERVER, LOST
+from codincod.games.api import ENDED_BY_PAGE, ENDED_BY_SERVER, LOST
 from server.http import session_token, settings_of
 from server.realtime import frames
-from server.realtime.connection import Bucket, Connection, Session, close_reason
-from server.realtime.hub import MODERATORS_ONLY, hub, text
+from server.realtime.connection import Connection, Session, close_reason
+from server.realtime.hub import MODERATORS_ONLY, Hub, text
 
 log = logging.getLogger("codincod.realtime")
 POLICY = 1008  # the frontend stops reconnecting on 1008
@@ -56,6 +56,7 @@ async def admit(
     if actor is None:
         await refuse(ws, why, tell=tell or why != AUTH_REQUIRED)
         return None
+    hub: Hub = request.app.ctx.hub
     limit = settings_of(request).sockets_per_user
     if hub.open_sockets(actor.id) >= limit:
         await refuse(ws, too_many(limit), tell=True)
@@ -120,19 +121,6 @@ async def serve_frames(
         except Exception:
             log.exception("socket event %s of %s failed", frame.event, conn.actor.username)
             conn.send({"event": "error", "message": "Something went wrong; try again"})
-
-
-_chat_budgets: dict[str, Bucket] = {}
-
-
-def may_chat(user_id: str) -> bool:
-    """Per user, over all their sockets in this process: 3 lines a second, bursts of 6."""
-    bucket = _chat_budgets.get(user_id)
-    if bucket is None:
-        if len(_chat_budgets) > 10_000:
-            _chat_budgets.clear()  # budgets refill in seconds: forgetting them is harmless
-        bucket = _chat_budgets[user_id] = Bucket(rate=3, capacity=6)
-    return bucket.take()
 
 
 TOO_FAST = "You are sending messages too fast: wait a moment"

@@ -6,11 +6,12 @@ from __future__ import annotations
 from sanic import Request
 from sanic.server.websockets.impl import WebsocketImplProtocol
 
-from server.realtime.hub import hub
+from server.realtime.hub import Hub
 from server.realtime.session import admit
 
 
 async def serve(request: Request, ws: WebsocketImplProtocol) -> None:
+    hub: Hub = request.app.ctx.hub
     conn = await admit(request, ws, staff=True)
     if conn is None:
         return

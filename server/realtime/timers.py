@@ -10,10 +10,10 @@ import time
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
-from codincod.games import ending, rooms
+from codincod.games import api as games
 from codincod.moderation import banning
 from codincod.timeutil import utcnow
-from server.realtime.hub import hub
+from server.realtime.hub import Hub
 
 log = logging.getLogger("codincod.realtime")
 
@@ -34,7 +34,7 @@ async def _every(seconds: float, step: Callable[[], Awaitable[object]], what: st
 
 
 async def end_games() -> None:
-    await _every(END_EVERY, ending.finish_due, "ending overdue games")
+    await _every(END_EVERY, games.finish_due, "ending overdue games")
 
 
 async def end_bans() -> None:
@@ -44,18 +44,18 @@ async def end_bans() -> None:
 SESSIONS_EVERY = 1.0  # a logout, ban or role change reaches open sockets within this
 
 
-async def recheck_sessions() -> None:
+async def recheck_sessions(hub: Hub) -> None:
     await _every(SESSIONS_EVERY, hub.recheck_sessions, "rechecking the sockets' sessions")
 
 
-async def keep_presence() -> None:
+async def keep_presence(hub: Hub) -> None:
     started = time.monotonic()
 
     async def step() -> None:
-        await rooms.touch(hub.lobby_users())
+        await games.touch(hub.lobby_users())
         # After a crash the members of this process's rooms come back within seconds; only
         # then do those who did not come back leave.
         if time.monotonic() - started > ABSENT_AFTER.total_seconds():
-            await rooms.sweep_absent(utcnow() - ABSENT_AFTER)
+            await games.sweep_absent(utcnow() - ABSENT_AFTER)
 
     await _every(PRESENCE_EVERY, step, "keeping room presence")

@@ -12,7 +12,7 @@ from tortoise.transactions import in_transaction
 from codincod import backups, dbmigrate
 from codincod.errors import NotFound
 from codincod.execution.choice import describe
-from codincod.games import play
+from codincod.games import api as game_api
 from codincod.moderation import admin, audit
 from codincod.validation import Schema, parse
 from server.http import body_as, moderator, query_args, settings_of
@@ -113,12 +113,12 @@ async def games(request: Request) -> HTTPResponse:
 async def game(request: Request, game_id: str) -> HTTPResponse:
     """A game with its players, hand-ins, chat and kept events in order (a replay)."""
     await moderator(request)
-    view = await play.load(game_id)
+    view = await game_api.view(game_id)
     record = await admin.game_record(game_id)
     if view is None:
         raise NotFound("Game not found", title="Game not found")
     body = game_dto(view)
-    body["chat"] = [play.chat_line(line) for line in record.chat]
+    body["chat"] = [game_api.chat_line(line) for line in record.chat]
     body["events"] = [game_event_dto(event) for event in record.events]
     return reply(body)
 

@@ -10,8 +10,7 @@ from sanic.response import HTTPResponse
 from codincod.execution import languages, runs
 from codincod.execution.executor import Executor, Limits
 from codincod.execution.schemas import ExecuteRequest
-from codincod.games import codeview
-from codincod.games import service as games
+from codincod.games import api as games
 from codincod.submissions import service as submissions
 from codincod.submissions.service import SubmissionCreate
 from server import shapes
@@ -88,5 +87,5 @@ async def hand_in_to_game(request: Request) -> HTTPResponse:
 @bp.get("/submission/<submission_id:str>")
 @described({200: shapes.Submission}, auth="required")
 async def get_submission(request: Request, submission_id: str) -> HTTPResponse:
-    found = await codeview.view_submission(await actor(request), submission_id)
+    found = await games.view_submission(await actor(request), submission_id)
     return reply(submission_dto(found.submission, found.shows_code))

@@ -10,7 +10,7 @@ from sanic import Blueprint, Request
 from sanic.response import HTTPResponse
 
 from codincod import db
-from codincod.games.modes import check_mode
+from codincod.games.api import check_mode
 from codincod.moderation import admin
 from codincod.ratings import service as ratings
 from codincod.validation import Schema, parse
