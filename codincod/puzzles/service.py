@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from tortoise.expressions import Q
@@ -19,7 +18,7 @@ from codincod.execution.executor import Executor, Limits
 from codincod.execution.models import ProgrammingLanguage
 from codincod.ids import is_valid_id
 from codincod.pagination import Page, PageQuery
-from codincod.puzzles import readcache, reads, rules, selfcheck
+from codincod.puzzles import reads, rules, selfcheck
 from codincod.puzzles.listing import Branch, Condition, ListQuery
 from codincod.puzzles.models import Puzzle, Validator
 from codincod.puzzles.reads import Row
@@ -96,11 +95,11 @@ async def _author_id(author: str) -> str | None:
 
 
 async def list_puzzles(
-    actor: Actor | None, query: PuzzleListQuery, view: str | None = None
+    actor: Actor | None, query: PuzzleListQuery, *, public_only: bool = False
 ) -> Page[Row]:
-    """Newest first; filters: difficulty, visibility, title search, tags, author. ``view``
-    (``list_view``) may say the actor sees only what everyone sees: one branch to read."""
-    branches = [Branch({"visibility": "approved"})] if view == readcache.PUBLIC else _scope(actor)
+    """Newest first; filters: difficulty, visibility, title search, tags, author.
+    ``public_only``: the caller knows the actor sees only what everyone sees (one branch)."""
+    branches = [Branch({"visibility": "approved"})] if public_only else _scope(actor)
     author_id = None
     if query.author:
         author_id = await _author_id(query.author)
@@ -109,21 +108,9 @@ async def list_puzzles(
     return await _page(_filtered(branches, query, author_id), query)
 
 
-async def list_view(actor: Actor | None) -> str | None:
-    """Which shared view of the puzzle list this actor has (see ``readcache.list_key``)."""
-    if actor is None:
-        return readcache.PUBLIC
-    if actor.is_moderator:
-        return readcache.EVERYTHING
-    if not readcache.public_reads.enabled:
-        return None  # finding out costs a query, and no cache would share the answer
-
-    async def build() -> tuple[bytes, Iterable[str]]:
-        unlisted = await Puzzle.exists(Q(author_id=actor.id) & ~Q(visibility="approved"))
-        return (b"1" if unlisted else b"0"), readcache.UNLISTED_TAGS
-
-    cached = await readcache.public_reads.get_or_build(readcache.unlisted_key(actor.id), build)
-    return None if cached == b"1" else readcache.PUBLIC
+async def has_unlisted(actor: Actor) -> bool:
+    """Whether the actor has puzzles only they (and moderators) can list."""
+    return await Puzzle.exists(Q(author_id=actor.id) & ~Q(visibility="approved"))
 
 
 async def puzzles_of_user(actor: Actor | None, username: str, page: PageQuery) -> Page[Row]:

@@ -1,15 +1,15 @@
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse
 
+from codincod.actors import Actor
 from codincod.comments import service as comments
 from codincod.comments.schemas import CommentCreate
+from codincod.pagination import Page
 from codincod.puzzles import readcache
 from codincod.puzzles import service as puzzles
-from codincod.puzzles.readcache import public_reads
+from codincod.puzzles.reads import Row
 from codincod.puzzles.schemas import PuzzleCreate, PuzzleListQuery, PuzzleUpdate
 from codincod.validation import parse
 from server import shapes
@@ -35,16 +35,11 @@ bp = Blueprint("puzzles", url_prefix="/api/v1/puzzle", strict_slashes=False)
 async def list_puzzles(request: Request) -> HTTPResponse:
     """Puzzles newest first; filters: difficulty, tags, author, search, visibility."""
     query = parse(PuzzleListQuery, query_args(request))
-    who = await optional_actor(request)
-    view = await puzzles.list_view(who)
 
-    async def build() -> tuple[bytes, Iterable[str]]:
-        page = await puzzles.list_puzzles(who, query, view)
-        return encode(page_dto(page, [puzzle_dto(p) for p in page.items])), readcache.list_tags(
-            page
-        )
+    def render(page: Page[Row]) -> bytes:
+        return encode(page_dto(page, [puzzle_dto(p) for p in page.items]))
 
-    return raw_json(await public_reads.get_or_build(readcache.list_key(view, query), build))
+    return raw_json(await readcache.puzzle_list(await optional_actor(request), query, render))
 
 
 @bp.post("/")
@@ -57,11 +52,13 @@ async def create_puzzle(request: Request) -> HTTPResponse:
 @bp.get("/<puzzle_id:str>")
 @described({200: shapes.Puzzle}, auth="optional")
 async def get_puzzle(request: Request, puzzle_id: str) -> HTTPResponse:
-    async def build() -> tuple[bytes, Iterable[str] | None]:
-        found = await puzzles.view(await optional_actor(request), puzzle_id)
-        return encode(puzzle_page_dto(found)), readcache.page_tags(found)
+    def render(found: puzzles.PuzzleView) -> bytes:
+        return encode(puzzle_page_dto(found))
 
-    return raw_json(await public_reads.get_or_build(readcache.page_key(puzzle_id), build))
+    async def who() -> Actor | None:
+        return await optional_actor(request)
+
+    return raw_json(await readcache.puzzle_page(who, puzzle_id, render))
 
 
 @bp.put("/<puzzle_id:str>")
