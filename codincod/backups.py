@@ -21,7 +21,7 @@ def _folder(settings: Settings) -> Path:
 
 
 def _stamp() -> str:
-    return utcnow().strftime("%Y%m%dT%H%M%SZ")
+    return utcnow().strftime("%Y%m%dT%H%M%S.%fZ")
 
 
 async def back_up(settings: Settings) -> Path:
@@ -34,6 +34,15 @@ async def back_up(settings: Settings) -> Path:
     return await _pg_dump(settings)
 
 
+def keep_latest(settings: Settings, count: int) -> list[Path]:
+    """Remove all but the ``count`` newest backups (their names sort by time); the removed."""
+    kept = sorted(_folder(settings).glob("codincod-*"), key=lambda path: path.name)
+    removed = kept[:-count] if count > 0 else kept
+    for path in removed:
+        path.unlink(missing_ok=True)
+    return removed
+
+
 def _sqlite_copy(source: Path, target: Path) -> None:
     with sqlite3.connect(source) as reading, sqlite3.connect(target) as writing:
         reading.backup(writing)
@@ -43,7 +52,11 @@ def _sqlite_copy(source: Path, target: Path) -> None:
 async def _pg_dump(settings: Settings) -> Path:
     tool = shutil.which("pg_dump")
     if tool is None:
-        raise Unavailable("pg_dump is not installed here: no backup, so no migration")
+        raise Unavailable(
+            "pg_dump is not installed here, so no backup and no migration: install PostgreSQL's"
+            " client tools (e.g. `apt install postgresql-client`), or upgrade without a backup"
+            " (`codincod db upgrade --no-backup`)"
+        )
     target = _folder(settings) / f"codincod-{_stamp()}.dump"
     url = settings.resolved_database_url.replace("postgres://", "postgresql://", 1)
     process = await asyncio.create_subprocess_exec(

@@ -118,8 +118,8 @@ async def status_here(settings: Settings) -> MigrationStatus:
 
 
 async def upgrade_elsewhere(settings: Settings) -> str:
-    """Run ``codincod db upgrade`` in a process of its own (aerich sets up Tortoise for
-    itself) against this server's database; its output."""
+    """Apply the pending migrations in a process of its own (aerich sets up Tortoise for
+    itself) against this server's database; its output (the versions applied)."""
     env = {
         **os.environ,
         "CODINCOD_DATABASE_URL": settings.resolved_database_url,
@@ -129,9 +129,7 @@ async def upgrade_elsewhere(settings: Settings) -> str:
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "codincod.cli",
-        "db",
-        "upgrade",
+        "codincod.dbmigrate",
         env=env,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
@@ -141,3 +139,16 @@ async def upgrade_elsewhere(settings: Settings) -> str:
     if process.returncode != 0:
         raise RuntimeError(f"db upgrade failed:\n{text[-2000:]}")
     return text
+
+
+def _main() -> None:
+    """``python -m codincod.dbmigrate``: the migrations alone, for ``upgrade_elsewhere`` (the
+    caller has backed up and audits)."""
+    from codincod.config import load_settings
+
+    for name in asyncio.run(upgrade(load_settings())):
+        print(name)
+
+
+if __name__ == "__main__":
+    _main()

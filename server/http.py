@@ -16,7 +16,6 @@ from codincod.accounts import service as accounts
 from codincod.actors import Actor
 from codincod.config import Settings
 from codincod.errors import DomainError, InvalidInput
-from codincod.moderation.review import staff_only
 from codincod.validation import parse
 
 M = TypeVar("M", bound=BaseModel)
@@ -138,13 +137,6 @@ async def actor(request: Request) -> Actor:
     found = await accounts.authenticate(session_token(request), settings_of(request))
     request.ctx.actor = found
     return found
-
-
-async def moderator(request: Request) -> Actor:
-    """The acting user, who must be a moderator (else 403)."""
-    who = await actor(request)
-    staff_only(who)
-    return who
 
 
 async def banned_actor(request: Request) -> Actor:

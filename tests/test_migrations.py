@@ -59,3 +59,61 @@ def test_status_reports_and_serve_refuses_pending_migrations(fresh_database, tmp
     assert history.stdout.split() == migration_files(
         Settings(database_url=env["CODINCOD_DATABASE_URL"])
     )
+
+
+def test_upgrade_backs_up_a_database_with_data_and_keeps_the_last_five(
+    fresh_database, tmp_path
+) -> None:
+    """An upgrade with migrations pending on a database that was migrated before backs it up
+    first (the last five backups kept) and says where; ``--no-backup`` skips it."""
+    import shutil
+
+    from codincod.db import APP
+
+    url = fresh_database("backups")
+    dialect = "sqlite" if url.startswith("sqlite") else "postgres"
+    full = ROOT / "migrations"
+    older = tmp_path / "older-migrations"
+    shutil.copytree(full, older)
+    for name in migration_files(Settings(database_url=url))[-2:]:  # the last two still to come
+        (older / dialect / APP / name).unlink()
+    env = server_env(tmp_path / "data", url, CODINCOD_MIGRATIONS_DIR=str(older))
+    first = run_cli(["db", "upgrade"], env)
+    assert first.returncode == 0, first.stderr
+    assert "backed up" not in first.stdout  # a new database has nothing to lose
+    created = run_cli(
+        [
+            "user",
+            "create",
+            "--username",
+            "kept_user",
+            "--email",
+            "kept@example.com",
+            "--password-stdin",
+        ],
+        env,
+        stdin="a long password!!\n",
+    )
+    assert created.returncode == 0, created.stderr
+    backups = tmp_path / "data" / "backups"
+    backups.mkdir(parents=True, exist_ok=True)
+    for n in range(6):  # older backups: only the newest five survive the next one
+        (backups / f"codincod-2020010{n}T000000.000000Z.old").write_text("old")
+    env["CODINCOD_MIGRATIONS_DIR"] = str(full)
+    upgraded = run_cli(["db", "upgrade"], env)
+    assert upgraded.returncode == 0, upgraded.stderr
+    assert "backed up to" in upgraded.stdout and upgraded.stdout.count("applied ") == 2
+    kept = sorted(path.name for path in backups.iterdir())
+    assert len(kept) == 5 and not kept[-1].endswith(".old"), kept
+    backup = backups / kept[-1]
+    if dialect == "sqlite":
+        import sqlite3
+
+        with sqlite3.connect(backup) as copy:
+            names = [row[0] for row in copy.execute("SELECT username FROM users")]
+        assert names == ["kept_user"]
+    else:
+        listing = subprocess.run(["pg_restore", "--list", str(backup)], capture_output=True)
+        assert listing.returncode == 0 and b"users" in listing.stdout
+    audit = run_cli(["db", "upgrade", "--no-backup"], env)
+    assert "backed up" not in audit.stdout and "already up to date" in audit.stdout

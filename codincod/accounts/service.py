@@ -362,30 +362,3 @@ async def is_username_available(username: str) -> bool:
     if not is_valid_username(username):
         raise InvalidInput("username is invalid")
     return not await User.filter(username__iexact=username).exists()
-
-
-async def set_admin(username: str, admin: bool = True) -> User:
-    """Admins are moderators who may also change roles and run migrations over HTTP."""
-    user = await User.get_or_none(username=username)
-    if user is None:
-        raise NotFound(f"No user named {username!r}")
-    if admin and user.role != "moderator":
-        raise InvalidInput(
-            f"{username} is not a moderator: `codincod user set-role {username} moderator` first"
-        )
-    user.is_admin = admin
-    await user.save(update_fields=["is_admin"])
-    await session_changed(user_id=user.id)
-    return user
-
-
-async def set_role(username: str, role: Role) -> User:
-    user = await User.get_or_none(username=username)
-    if user is None:
-        raise NotFound(f"No user named {username!r}")
-    user.role = role
-    if role != "moderator":
-        user.is_admin = False  # admins are moderators
-    await user.save(update_fields=["role", "is_admin"])
-    await session_changed(user_id=user.id)
-    return user

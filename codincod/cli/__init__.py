@@ -36,6 +36,16 @@ async def _with_db(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
         await db.close_db()
 
 
+async def _user_id(username: str) -> str:
+    from codincod.accounts import service
+    from codincod.errors import NotFound
+
+    user = await service.find_user(username)
+    if user is None:
+        raise NotFound(f"No user named {username!r}: `codincod user create` makes one")
+    return user.id
+
+
 def _fail_on_domain_error(error: Exception) -> None:
     from codincod.errors import DomainError
 
@@ -73,9 +83,7 @@ def serve(
 
     settings = _settings(ctx, host=host, port=port, workers=workers)
     if migrate:
-        applied = asyncio.run(dbmigrate.upgrade(settings))
-        for name in applied:
-            click.echo(f"applied {name}")
+        _upgrade(settings, backup=True)
     state = asyncio.run(dbmigrate.status(settings))
     if state.pending:
         raise click.ClickException(
@@ -150,17 +158,33 @@ def db() -> None:
 
 
 @db.command()
+@click.option(
+    "--no-backup", is_flag=True, help="Do not back the database up first (not recommended)."
+)
 @click.pass_context
-def upgrade(ctx: click.Context) -> None:
-    """Apply every pending migration to the configured database."""
-    from codincod import dbmigrate
+def upgrade(ctx: click.Context, no_backup: bool) -> None:
+    """Apply every pending migration to the configured database. A database that holds data
+    is backed up first (the last 5 backups are kept under the data directory's backups/);
+    if the backup fails, nothing is migrated."""
+    _upgrade(_settings(ctx), backup=not no_backup)
 
-    settings = _settings(ctx)
+
+def _upgrade(settings: Any, *, backup: bool) -> None:
+    from codincod import dbmigrate
+    from codincod.actors import OPERATOR
+    from codincod.moderation import upgrades
+
     click.echo(f"migrating {settings.dialect} database from {dbmigrate.folder(settings)} ...")
-    applied = asyncio.run(dbmigrate.upgrade(settings))
-    for name in applied:
+    migrations = upgrades.from_the_command_line(settings)
+    try:
+        done = asyncio.run(upgrades.upgrade(OPERATOR, settings, migrations, backup=backup))
+    except Exception as error:
+        _fail_on_domain_error(error)
+    if done.backup is not None:
+        click.echo(f"  backed up to {done.backup} (`codincod db restore` brings it back)")
+    for name in done.applied:
         click.echo(f"  applied {name}")
-    click.echo("database is up to date" if applied else "nothing to apply: already up to date")
+    click.echo("database is up to date" if done.applied else "nothing to apply: already up to date")
 
 
 @db.command()
@@ -268,14 +292,13 @@ def user_create(
 @click.argument("role", type=click.Choice(["user", "moderator"]))
 @click.pass_context
 def user_set_role(ctx: click.Context, username: str, role: str) -> None:
-    """Make USERNAME a moderator or a plain user; applies to their next request."""
-    from codincod.accounts import service
-    from codincod.moderation import audit
+    """Make USERNAME a moderator or a plain user; applies to their next request and open
+    sockets. Audited as "(command line)"."""
+    from codincod.actors import OPERATOR
+    from codincod.moderation import admin
 
     async def change() -> Any:
-        changed = await service.set_role(username, role)  # type: ignore[arg-type]
-        await audit.record_operator("set_role", "user", changed.id, role=role)
-        return changed
+        return await admin.set_role(OPERATOR, await _user_id(username), role)
 
     settings = _settings(ctx)
     try:
@@ -321,13 +344,11 @@ def user_token(ctx: click.Context, username: str, readonly: bool, days: float | 
 def user_set_admin(ctx: click.Context, username: str, revoke: bool) -> None:
     """Let moderator USERNAME also change roles and run migrations over HTTP (the console's
     admin screens); the wire role stays "moderator"."""
-    from codincod.accounts import service
-    from codincod.moderation import audit
+    from codincod.actors import OPERATOR
+    from codincod.moderation import admin
 
     async def change() -> Any:
-        changed = await service.set_admin(username, admin=not revoke)
-        await audit.record_operator("set_role", "user", changed.id, admin=changed.is_admin)
-        return changed
+        return await admin.set_admin(OPERATOR, await _user_id(username), not revoke)
 
     settings = _settings(ctx)
     try:

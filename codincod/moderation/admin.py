@@ -12,9 +12,12 @@ from tortoise.transactions import in_transaction
 
 from codincod.accounts import service as accounts
 from codincod.accounts.models import User, UserBan
-from codincod.actors import Actor
-from codincod.errors import Forbidden, NotFound
-from codincod.games import ending, lifecycle, rooms
+from codincod.actors import Actor, admins_only, moderators_only
+from codincod.errors import Forbidden, InvalidInput, NotFound
+from codincod.execution.choice import describe
+from codincod.execution.executor import Executor
+from codincod.games import api as game_api
+from codincod.games import lifecycle
 from codincod.games.models import ChatMessage, Game, GameEvent, WaitingRoom
 from codincod.moderation import audit, banning
 from codincod.moderation.models import BanAppeal, Report
@@ -24,12 +27,10 @@ from codincod.submissions.models import Submission
 from codincod.timeutil import utcnow
 
 
-def admins_only(actor: Actor) -> None:
-    if not actor.is_admin:
-        raise Forbidden("Only admins may do this", title="Forbidden")
-
-
-async def stats() -> dict[str, Any]:
+async def stats(actor: Actor, executor: Executor) -> dict[str, Any]:
+    """Users, puzzles by visibility, live rooms and games, recent submissions, what waits for
+    moderators, and where code runs (and whether it can now)."""
+    moderators_only(actor)
     now = utcnow()
     puzzles: dict[str, int] = {}
     for visibility, count in await PuzzleCount.all().values_list("visibility", "n"):
@@ -46,7 +47,16 @@ async def stats() -> dict[str, Any]:
         "submissionsLastHour": await Submission.filter(
             created_at__gte=now - timedelta(hours=1)
         ).count(),
+        "executor": {"kind": describe(executor)["kind"], "healthy": await _healthy(executor)},
     }
+
+
+async def _healthy(executor: Executor) -> bool:
+    try:
+        await executor.runtimes()
+    except Exception:  # any failure to list runtimes means the executor cannot run code now
+        return False
+    return True
 
 
 class UserQuery(PageQuery):
@@ -61,7 +71,8 @@ class UserRow:
     banned: bool
 
 
-async def users(query: UserQuery) -> Page[UserRow]:
+async def users(actor: Actor, query: UserQuery) -> Page[UserRow]:
+    moderators_only(actor)
     found = User.all()
     if query.query:
         found = found.filter(username__icontains=query.query)
@@ -92,7 +103,8 @@ class UserDetail:
         return any(banning.in_force(ban) for ban in self.bans)
 
 
-async def user_detail(user_id: str) -> UserDetail:
+async def user_detail(actor: Actor, user_id: str) -> UserDetail:
+    moderators_only(actor)
     user = await User.get_or_none(id=user_id.lower())
     if user is None:
         raise NotFound("User couldn't be found", title="User not found")
@@ -106,8 +118,9 @@ class GameQuery(PageQuery):
     status: Literal["waiting", "in_progress", "finished"] | None = None
 
 
-async def games(query: GameQuery) -> Page[Game]:
+async def games(actor: Actor, query: GameQuery) -> Page[Game]:
     """Games newest first; the status is the life cycle's, by the clock."""
+    moderators_only(actor)
     now = utcnow()
     found = Game.all()
     if query.status is not None:
@@ -119,12 +132,15 @@ async def games(query: GameQuery) -> Page[Game]:
 
 @dataclass(frozen=True)
 class GameRecord:
+    view: game_api.GameView
     chat: list[ChatMessage]
     events: list[GameEvent]  # in order: a replay
 
 
-async def game_record(game_id: str) -> GameRecord:
-    if not await Game.exists(id=game_id.lower()):
+async def game_record(actor: Actor, game_id: str) -> GameRecord:
+    moderators_only(actor)
+    view = await game_api.view(game_id)
+    if view is None:
         raise NotFound("Game not found", title="Game not found")
     chat = await ChatMessage.filter(game_id=game_id.lower()).order_by("created_at", "id")
     events = (
@@ -132,14 +148,15 @@ async def game_record(game_id: str) -> GameRecord:
         .order_by("created_at", "id")
         .select_related("user")
     )
-    return GameRecord(list(chat), list(events))
+    return GameRecord(view, list(chat), list(events))
 
 
-async def set_role(actor: Actor, user_id: str, role: str, reason: str | None) -> User:
+async def set_role(actor: Actor, user_id: str, role: str, reason: str | None = None) -> User:
+    """Admins (and the operator at the command line): make a user a moderator or a plain user
+    (a plain user is no admin); audited, and it applies to the user's next request and open
+    sockets."""
     admins_only(actor)
-    user = await User.get_or_none(id=user_id.lower())
-    if user is None:
-        raise NotFound("User couldn't be found", title="User not found")
+    user = await _user(user_id)
     if user.id == actor.id:
         raise Forbidden("Admins do not change their own role", title="Forbidden")
     async with in_transaction():
@@ -153,12 +170,35 @@ async def set_role(actor: Actor, user_id: str, role: str, reason: str | None) ->
     return user
 
 
+async def set_admin(actor: Actor, user_id: str, admin: bool) -> User:
+    """Admins: let a moderator also change roles and run migrations (or take that back)."""
+    admins_only(actor)
+    user = await _user(user_id)
+    if admin and user.role != "moderator":
+        raise InvalidInput(
+            f"{user.username} is not a moderator: "
+            f"`codincod user set-role {user.username} moderator` first"
+        )
+    async with in_transaction():
+        user.is_admin = admin
+        await user.save(update_fields=["is_admin", "updated_at"])
+        await audit.record(actor, "set_role", "user", user.id, None, admin=admin)
+    await accounts.session_changed(user_id=user.id)
+    return user
+
+
+async def _user(user_id: str) -> User:
+    user = await User.get_or_none(id=user_id.lower())
+    if user is None:
+        raise NotFound("User couldn't be found", title="User not found")
+    return user
+
+
 async def recalculate_ratings(actor: Actor) -> dict[str, int]:
     """Moderators: rebuild every rating from the finished games (the same result each time);
     audited. The games rated, per mode."""
-    if not actor.is_moderator:
-        raise Forbidden("Only moderators may recalculate the leaderboards", title="Forbidden")
-    processed = await ending.recalculate()
+    moderators_only(actor)
+    processed = await game_api.recalculate()
     async with in_transaction():
         await audit.record(actor, "recalculate", "ratings", "all", None, processed=processed)
     return processed
@@ -167,14 +207,15 @@ async def recalculate_ratings(actor: Actor) -> dict[str, int]:
 ROOMS_SHOWN = 200
 
 
-async def open_rooms() -> list[rooms.RoomView]:
+async def open_rooms(actor: Actor) -> list[game_api.RoomView]:
     """Every open waiting room, public or private, newest first, with its members (the host
     first)."""
+    moderators_only(actor)
     ids = (
         await WaitingRoom.filter(state="open")
         .order_by("-created_at")
         .limit(ROOMS_SHOWN)
         .values_list("id", flat=True)
     )
-    found = [await rooms.view(str(room_id)) for room_id in ids]
+    found = [await game_api.room(str(room_id)) for room_id in ids]
     return [room for room in found if room is not None and room.members]

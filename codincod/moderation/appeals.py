@@ -10,7 +10,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from codincod.accounts.models import UserBan
-from codincod.actors import Actor
+from codincod.actors import Actor, moderators_only
 from codincod.errors import Conflict, NotFound
 from codincod.moderation import audit, banning, claims, feed
 from codincod.moderation.models import BanAppeal
@@ -59,6 +59,7 @@ async def mine(actor: Actor) -> BanAppeal:
 
 
 async def decide(actor: Actor, appeal_id: str, accepted: bool, reason: str) -> BanAppeal:
+    moderators_only(actor)
     appeal = await BanAppeal.get_or_none(id=appeal_id.lower())
     if appeal is None:
         raise NotFound("Appeal not found", title="Appeal not found")

@@ -11,7 +11,7 @@ from pydantic import Field
 
 from codincod.accounts import service as accounts
 from codincod.accounts.models import User
-from codincod.actors import Actor
+from codincod.actors import OPERATOR, Actor, moderators_only
 from codincod.moderation.models import AUDIT_ACTIONS, AuditEntry
 from codincod.pagination import Page, PageQuery
 
@@ -28,8 +28,8 @@ async def record(
 ) -> AuditEntry:
     assert action in AUDIT_ACTIONS, action
     return await AuditEntry.create(
-        actor_id=actor.id,
-        actor_name=actor.username,
+        actor_id=None if actor.is_operator else actor.id,
+        actor_name=OPERATOR_NAME if actor.is_operator else actor.username,
         action=action,
         target_type=target_type,
         target_id=target_id,
@@ -38,23 +38,7 @@ async def record(
     )
 
 
-OPERATOR = "(command line)"
-
-
-async def record_operator(
-    action: str, target_type: str, target_id: str, reason: str | None = None, **details: Any
-) -> AuditEntry:
-    """An action taken on the server's own machine (a CLI command): no account behind it."""
-    assert action in AUDIT_ACTIONS, action
-    return await AuditEntry.create(
-        actor_id=None,
-        actor_name=OPERATOR,
-        action=action,
-        target_type=target_type,
-        target_id=target_id,
-        reason=reason,
-        details=details,
-    )
+OPERATOR_NAME = OPERATOR.username  # an action taken at the server's machine: no account
 
 
 class AuditQuery(PageQuery):
@@ -77,7 +61,8 @@ async def _user_id(name_or_id: str) -> str:
     return user.id if user else "-"
 
 
-async def listing(query: AuditQuery) -> Page[AuditRow]:
+async def listing(actor: Actor, query: AuditQuery) -> Page[AuditRow]:
+    moderators_only(actor)
     """Entries newest first, filtered by actor (name or id), action and target (an id, or a
     user's name); actions on users come with the user's name."""
     entries = AuditEntry.all()

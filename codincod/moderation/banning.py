@@ -17,7 +17,7 @@ from codincod import db
 from codincod.accounts.bans import ActiveBan
 from codincod.accounts.models import User, UserBan
 from codincod.accounts.schemas import ObjectId
-from codincod.actors import Actor
+from codincod.actors import Actor, moderators_only
 from codincod.bus import bus
 from codincod.errors import Conflict, Forbidden, NotFound
 from codincod.moderation import audit, feed
@@ -73,7 +73,8 @@ async def _target(actor: Actor, user_id: str) -> User:
 async def ban(
     actor: Actor, user_id: str, reason: str, length: timedelta | None, **context: object
 ) -> UserBan:
-    """A permanent ban (``length`` None) or one that ends after ``length``."""
+    """Moderators: a permanent ban (``length`` None) or one that ends after ``length``."""
+    moderators_only(actor)
     user = await _target(actor, user_id)
     try:
         async with in_transaction():
@@ -125,6 +126,7 @@ async def take_effect(user_id: str) -> None:
 
 
 async def unban(actor: Actor, user_id: str, reason: str) -> int:
+    moderators_only(actor)
     user = await User.get_or_none(id=user_id.lower())
     if user is None:
         raise NotFound("User couldn't be found", title="User not found")
@@ -138,7 +140,8 @@ async def unban(actor: Actor, user_id: str, reason: str) -> int:
     return ended
 
 
-async def history(user_id: str) -> list[UserBan]:
+async def history(actor: Actor, user_id: str) -> list[UserBan]:
+    moderators_only(actor)
     user = await User.get_or_none(id=user_id.lower())
     if user is None:
         raise NotFound("User couldn't be found", title="User not found")

@@ -16,7 +16,7 @@ from tortoise.transactions import in_transaction
 from codincod import db
 from codincod.accounts.models import User
 from codincod.accounts.schemas import ObjectId
-from codincod.actors import Actor
+from codincod.actors import Actor, moderators_only
 from codincod.errors import Held, InvalidInput, NotFound
 from codincod.moderation.models import BanAppeal, ModerationClaim, Report
 from codincod.puzzles.models import Puzzle
@@ -63,6 +63,7 @@ def kind_of(item_type: str) -> str:
 
 async def claim(actor: Actor, item_type: str, item_id: str) -> Claim:
     """Claim the item for ``actor`` (or renew their claim): Held when another holds it."""
+    moderators_only(actor)
     kind, item_id = kind_of(item_type), item_id.lower()
     if not await _MODELS[kind].exists(id=item_id):
         raise NotFound(f"No {kind} {item_id}", title="Not found")
@@ -81,6 +82,7 @@ async def claim(actor: Actor, item_type: str, item_id: str) -> Claim:
 
 async def release(actor: Actor, item_type: str, item_id: str) -> bool:
     """Give up one's claim on the item; whether there was one."""
+    moderators_only(actor)
     kind = kind_of(item_type)
     gone = await ModerationClaim.filter(
         item_type=kind, item_id=item_id.lower(), holder_id=actor.id

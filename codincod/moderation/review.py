@@ -14,9 +14,9 @@ from tortoise.transactions import in_transaction
 
 from codincod import db
 from codincod.accounts.models import User, UserBan
-from codincod.actors import Actor
+from codincod.actors import Actor, moderators_only
 from codincod.comments.models import Comment
-from codincod.errors import Conflict, Forbidden, InvalidInput, NotFound
+from codincod.errors import Conflict, InvalidInput, NotFound
 from codincod.games.models import ChatMessage
 from codincod.moderation import audit, banning, claims, escalation, feed
 from codincod.moderation.models import BanAppeal, Report
@@ -38,11 +38,6 @@ QUEUE_TYPES = {
 CONTEXT = 5  # chat lines shown before and after a reported one
 
 
-def staff_only(actor: Actor) -> None:
-    if not actor.is_moderator:
-        raise Forbidden("Only moderators may do this", title="Forbidden")
-
-
 class QueueQuery(Schema):
     type: str = "pending_puzzle"
     page: Annotated[int, Field(ge=1, le=1_000_000)] = 1
@@ -59,7 +54,8 @@ class Item:
     claimed_by: dict[str, str] | None = None  # the moderator working on it ({_id, username})
 
 
-async def queue(query: QueueQuery) -> Page[Item]:
+async def queue(actor: Actor, query: QueueQuery) -> Page[Item]:
+    moderators_only(actor)
     if query.type not in QUEUE_TYPES:
         raise InvalidInput(f"Unknown review type {query.type[:40]!r}", title="Bad Request")
     if query.type == "pending_puzzle":
@@ -235,11 +231,13 @@ WAITING = ("ready", "review")  # the puzzles a moderator decides
 
 
 async def approve(actor: Actor, puzzle_id: str) -> puzzles.PuzzleView:
+    moderators_only(actor)
     await _decide(actor, puzzle_id, "approved", None)
     return await puzzles.view(actor, puzzle_id.lower())
 
 
 async def revise(actor: Actor, puzzle_id: str, reason: str) -> puzzles.PuzzleView:
+    moderators_only(actor)
     await _decide(actor, puzzle_id, "revise", reason)
     return await puzzles.view(actor, puzzle_id.lower())
 
@@ -277,6 +275,7 @@ async def resolve(actor: Actor, report_id: str, status: str) -> Report:
     user, whose ban follows when the count reaches a new step. The decision and the count
     are made in one transaction, one at a time per offender, so that moderators upholding
     reports at the same moment see distinct counts and exactly one of them crosses a step."""
+    moderators_only(actor)
     report = await Report.get_or_none(id=report_id.lower())
     if report is None:
         raise NotFound("Report not found", title="Report not found")
@@ -356,7 +355,8 @@ class Evidence:
     consequence: escalation.Consequence | None  # None: decided already, or nobody to count
 
 
-async def evidence(report_id: str) -> Evidence:
+async def evidence(actor: Actor, report_id: str) -> Evidence:
+    moderators_only(actor)
     report = await Report.get_or_none(id=report_id.lower())
     if report is None:
         raise NotFound("Report not found", title="Report not found")
@@ -365,7 +365,7 @@ async def evidence(report_id: str) -> Evidence:
     if offender is None:
         return Evidence(report, None, 0, [], [], None)
     upheld = await Report.filter(reported_user_id=offender.id, status="resolved").count()
-    bans = await banning.history(offender.id)
+    bans = await banning.history(actor, offender.id)
     chat = await ChatMessage.filter(user_id=offender.id).order_by("-created_at").limit(RECENT_CHAT)
     pending = report.status == "pending"
     then = escalation.consequence(upheld, await in_force(offender.id)) if pending else None

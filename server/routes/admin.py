@@ -7,15 +7,11 @@ from typing import Annotated, Any, Literal
 from pydantic import Field
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse
-from tortoise.transactions import in_transaction
 
-from codincod import backups, dbmigrate
-from codincod.errors import NotFound
-from codincod.execution.choice import describe
 from codincod.games import api as game_api
-from codincod.moderation import admin, audit
+from codincod.moderation import admin, upgrades
 from codincod.validation import Schema, parse
-from server.http import body_as, moderator, query_args, settings_of
+from server.http import actor, body_as, query_args, settings_of
 from server.openapi import described
 from server.wire import (
     ban_dto,
@@ -37,16 +33,7 @@ bp = Blueprint("admin", url_prefix="/api/v1/admin", strict_slashes=False)
 async def stats(request: Request) -> HTTPResponse:
     """Users, puzzles by visibility, live rooms and games, recent submissions, what waits for
     moderators, and where code runs."""
-    await moderator(request)
-    figures = await admin.stats()
-    executor = request.app.ctx.executor
-    try:
-        await executor.runtimes()
-        healthy = True
-    except Exception:  # any failure to list runtimes means the executor cannot run code now
-        healthy = False
-    figures["executor"] = {"kind": describe(executor)["kind"], "healthy": healthy}
-    return reply(figures)
+    return reply(await admin.stats(await actor(request), request.app.ctx.executor))
 
 
 def _user_row(row: admin.UserRow) -> dict[str, Any]:
@@ -64,8 +51,7 @@ def _user_row(row: admin.UserRow) -> dict[str, Any]:
 @described({200: dict[str, Any]}, query=admin.UserQuery, auth="required")
 async def users(request: Request) -> HTTPResponse:
     """Users by name; filters: query (part of the name), role, banned."""
-    await moderator(request)
-    page = await admin.users(parse(admin.UserQuery, query_args(request)))
+    page = await admin.users(await actor(request), parse(admin.UserQuery, query_args(request)))
     return reply(page_dto(page, [_user_row(row) for row in page.items]))
 
 
@@ -73,8 +59,7 @@ async def users(request: Request) -> HTTPResponse:
 @described({200: dict[str, Any]}, auth="required")
 async def user(request: Request, user_id: str) -> HTTPResponse:
     """One user with their bans, the reports against them and their submission count."""
-    await moderator(request)
-    found = await admin.user_detail(user_id)
+    found = await admin.user_detail(await actor(request), user_id)
     body = _user_row(admin.UserRow(found.user, found.banned))
     body.update(
         bans=[ban_dto(b) for b in found.bans],
@@ -93,9 +78,8 @@ class RoleChange(Schema):
 @described({200: dict[str, Any]}, body=RoleChange, auth="required")
 async def set_role(request: Request, user_id: str) -> HTTPResponse:
     """Admins: make a user a moderator or a plain user."""
-    who = await moderator(request)
     change = body_as(request, RoleChange)
-    changed = await admin.set_role(who, user_id, change.role, change.reason)
+    changed = await admin.set_role(await actor(request), user_id, change.role, change.reason)
     return reply(_user_row(admin.UserRow(changed, False)))
 
 
@@ -103,8 +87,7 @@ async def set_role(request: Request, user_id: str) -> HTTPResponse:
 @described({200: dict[str, Any]}, query=admin.GameQuery, auth="required")
 async def games(request: Request) -> HTTPResponse:
     """Games newest first; filter: status (waiting, in_progress, finished)."""
-    await moderator(request)
-    page = await admin.games(parse(admin.GameQuery, query_args(request)))
+    page = await admin.games(await actor(request), parse(admin.GameQuery, query_args(request)))
     return reply(page_dto(page, [game_summary_dto(g) for g in page.items]))
 
 
@@ -112,12 +95,8 @@ async def games(request: Request) -> HTTPResponse:
 @described({200: dict[str, Any]}, auth="required")
 async def game(request: Request, game_id: str) -> HTTPResponse:
     """A game with its players, hand-ins, chat and kept events in order (a replay)."""
-    await moderator(request)
-    view = await game_api.view(game_id)
-    record = await admin.game_record(game_id)
-    if view is None:
-        raise NotFound("Game not found", title="Game not found")
-    body = game_dto(view)
+    record = await admin.game_record(await actor(request), game_id)
+    body = game_dto(record.view)
     body["chat"] = [game_api.chat_line(line) for line in record.chat]
     body["events"] = [game_event_dto(event) for event in record.events]
     return reply(body)
@@ -127,8 +106,7 @@ async def game(request: Request, game_id: str) -> HTTPResponse:
 @described({200: dict[str, Any]}, auth="required")
 async def open_rooms(request: Request) -> HTTPResponse:
     """Open waiting rooms, public and private, with their host and members."""
-    await moderator(request)
-    found = await admin.open_rooms()
+    found = await admin.open_rooms(await actor(request))
     return reply({"rooms": [{**room_dto(room), "visibility": room.visibility} for room in found]})
 
 
@@ -136,9 +114,9 @@ async def open_rooms(request: Request) -> HTTPResponse:
 @described({200: dict[str, Any]}, auth="required")
 async def migrations(request: Request) -> HTTPResponse:
     """The dialect and the applied and pending migrations."""
-    await moderator(request)
     settings = settings_of(request)
-    state = await dbmigrate.status_here(settings)
+    migrations = upgrades.from_a_running_server(settings)
+    state = await upgrades.status(await actor(request), migrations)
     return reply({"dialect": settings.dialect, "applied": state.applied, "pending": state.pending})
 
 
@@ -146,20 +124,8 @@ async def migrations(request: Request) -> HTTPResponse:
 @described({200: dict[str, Any]}, auth="required")
 async def upgrade(request: Request) -> HTTPResponse:
     """Admins: back the database up, then apply the pending migrations."""
-    who = await moderator(request)
-    admin.admins_only(who)
     settings = settings_of(request)
-    before = await dbmigrate.status_here(settings)
-    if not before.pending:  # nothing to do, and said so in the audit log all the same
-        async with in_transaction():
-            await audit.record(who, "migrate", "database", settings.dialect, None, applied=[])
-        return reply({"applied": [], "backup": None, "pending": []})
-    backup = await backups.back_up(settings)
-    await dbmigrate.upgrade_elsewhere(settings)
-    after = await dbmigrate.status_here(settings)
-    applied = [name for name in after.applied if name not in before.applied]
-    async with in_transaction():
-        await audit.record(
-            who, "migrate", "database", settings.dialect, None, applied=applied, backup=str(backup)
-        )
-    return reply({"applied": applied, "backup": str(backup), "pending": after.pending})
+    migrations = upgrades.from_a_running_server(settings)
+    done = await upgrades.upgrade(await actor(request), settings, migrations)
+    backup = str(done.backup) if done.backup else None
+    return reply({"applied": done.applied, "backup": backup, "pending": done.pending})
