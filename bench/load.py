@@ -4,7 +4,7 @@
 Each simulated user has its own account, session cookie, client address (``X-Forwarded-For``,
 the server trusting 127.0.0.1 as a proxy, rate limits on) and keep-alive connection. It waits
 a think time (uniform, 0.5x-1.5x of ``--think``, default 5 s: 2.5-7.5 s) between actions drawn
-from this mix:
+from this mix (and a third of them play games of 4 meanwhile: ``bench/players.py``):
 
   list     30 %  GET  /api/v1/puzzle?page=N&pageSize=20   (N uniform over every page)
   page     30 %  GET  /api/v1/puzzle/:id                  (Zipf over the 300 newest puzzles)
@@ -55,7 +55,9 @@ from datetime import UTC, datetime, timedelta
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+import websockets
 from common import PYTHON, BenchDatabase, Server, codincod_server, free_port
+from players import GROUP, GameCounts, Lines, Seat, play, start_game
 
 from codincod.config import Settings
 
@@ -77,9 +79,11 @@ MIX: tuple[tuple[str, int], ...] = (
     ("submit", 2),
 )
 TARGETS = {"p50": 50.0, "p95": 200.0, "p99": 500.0}
+CHAT_P99_MS = 200.0
 MAX_ERROR_SHARE = 0.01
 PASSWORD = "a long password!!"
-JUDGED = frozenset({"execute", "submit"})  # their answers say whether the code passed
+JUDGED = frozenset({"execute", "submit", "game-submit"})  # the answer says if the code passed
+EXECUTION = JUDGED  # the routes that run code: outside the targets, reported apart
 
 
 # --- a minimal HTTP/1.1 keep-alive client ---------------------------------------------------------
@@ -201,6 +205,7 @@ class Plan:
     timeout: float
     seed: int
     mix: tuple[tuple[str, int], ...] = MIX
+    hand_ins: bool = True
 
 
 @dataclass
@@ -209,8 +214,10 @@ class Samples:
     errors: dict[str, Counter[str]] = field(default_factory=dict)
     bodies: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     lag_ms: list[float] = field(default_factory=list)
+    games: GameCounts = field(default_factory=GameCounts)
 
     def merge(self, other: Samples) -> None:
+        self.games.merge(other.games)
         for route, values in other.latencies.items():
             self.latencies.setdefault(route, []).extend(values)
         for route, counts in other.errors.items():
@@ -268,7 +275,11 @@ def _event_loop_policy() -> None:
 
 
 async def _simulate(
-    plan: Plan, world: World, mine: list[Account], everyone: list[Account]
+    plan: Plan,
+    world: World,
+    mine: list[Account],
+    everyone: list[Account],
+    groups: list[list[Account]],
 ) -> Samples:
     rng = random.Random(plan.seed)
     routes = [route for route, _ in plan.mix]
@@ -330,15 +341,98 @@ async def _simulate(
         finally:
             connection.close()
 
-    await asyncio.gather(*(user(account, n) for n, account in enumerate(mine)))
+    lines = Lines()
+    connections: dict[str, HttpConnection] = {}
+
+    def record(route: str, started: float, status: str, body: bytes) -> None:
+        if not measuring(time.monotonic()):
+            return
+        samples.latencies.setdefault(route, [])
+        if status:
+            samples.errors.setdefault(route, Counter())[status] += 1
+            kept = samples.bodies.setdefault((route, status), [])
+            if len(kept) < 3:
+                kept.append(body[:300].decode(errors="replace"))
+        else:
+            samples.latencies[route].append((time.perf_counter() - started) * 1000)
+
+    async def timed(seat: Seat, route: str, target: str, body: dict[str, object]) -> bytes | None:
+        connection = connections.setdefault(
+            seat.username,
+            HttpConnection(
+                plan.port, {"Cookie": f"token={seat.token}", "X-Forwarded-For": seat.address}
+            ),
+        )
+        started, status, answer = time.perf_counter(), "", b""
+        try:
+            async with asyncio.timeout(plan.timeout):
+                response = await connection.request("POST", target, json.dumps(body).encode())
+            answer = response.body
+            if not 200 <= response.status < 300:
+                status = str(response.status)
+            elif route in JUDGED and b'"result":"success"' not in answer:
+                status = "wrong"
+        except TimeoutError:
+            connection.close()
+            status = "timeout"
+        except (OSError, asyncio.IncompleteReadError):
+            connection.close()
+            status = "connection"
+        record(route, started, status, answer)
+        return None if status else answer
+
+    async def hand_in(seat: Seat, game_id: str, puzzle_id: str) -> None:
+        run = {"puzzleId": puzzle_id, "programmingLanguage": world.language_id, "code": SOLUTION}
+        made = await timed(seat, "game-submit", "/api/v1/submission", run)
+        if made is None:
+            samples.games.hand_in_failures["submission"] += 1
+            return
+        handed = {"gameId": game_id, "submissionId": json.loads(made)["submissionId"]}
+        if await timed(seat, "hand-in", "/api/v1/submission/game", handed) is None:
+            samples.games.hand_in_failures["hand-in"] += 1
+        else:
+            samples.games.hand_ins += 1
+
+    async def no_hand_in(seat: Seat, game_id: str, puzzle_id: str) -> None:
+        return None
+
+    async def group(accounts: list[Account], index: int) -> None:
+        slot = plan.start + index / max(1, len(groups)) * plan.ramp
+        await asyncio.sleep(max(0.0, slot - time.monotonic()))
+        seats = [Seat(a.username, a.token, a.address) for a in accounts]
+        game_id = await start_game(plan.port, seats, samples.games)
+        if game_id is None:
+            return
+        window = (plan.measure_from, plan.measure_until)
+        handing = hand_in if plan.hand_ins else no_hand_in
+        try:
+            await play(plan.port, seats, game_id, lines, handing, window, rng)
+        except (OSError, websockets.WebSocketException) as error:
+            samples.games.start_failures[f"socket {type(error).__name__}"] += 1
+
+    try:
+        await asyncio.gather(
+            *(user(account, n) for n, account in enumerate(mine)),
+            *(group(accounts, n) for n, accounts in enumerate(groups)),
+        )
+    finally:
+        for connection in connections.values():
+            connection.close()
+    samples.games.chat_ms = lines.counted
+    samples.games.chat_sent, samples.games.chat_complete = lines.complete()
     return samples
 
 
 def _generator_process(
-    plan: Plan, world: World, mine: list[Account], everyone: list[Account], out: Connection
+    plan: Plan,
+    world: World,
+    mine: list[Account],
+    everyone: list[Account],
+    groups: list[list[Account]],
+    out: Connection,
 ) -> None:
     _event_loop_policy()
-    out.send(asyncio.run(_simulate(plan, world, mine, everyone)))
+    out.send(asyncio.run(_simulate(plan, world, mine, everyone, groups)))
     out.close()
 
 
@@ -420,6 +514,9 @@ def run_step(
 ) -> StepResult:
     assert server.process is not None and peer.process is not None
     mine = accounts[:users]
+    playing = int(users * args.players) // GROUP * GROUP
+    groups = [mine[n : n + GROUP] for n in range(0, playing, GROUP)]
+    browsing = mine[playing:]
     processes = max(1, min(args.procs, users))
     start = time.monotonic() + 1.0
     measure_from = start + args.ramp + args.warmup
@@ -433,15 +530,18 @@ def run_step(
         timeout=args.timeout,
         seed=0,
         mix=args.mix,
+        hand_ins=args.hand_ins,
     )
     context = multiprocessing.get_context("fork")
     workers = []
     for n in range(processes):
         receive, send = context.Pipe(duplex=False)
-        share = mine[n::processes]
+        share = browsing[n::processes]
         own_plan = Plan(**{**plan.__dict__, "seed": n + 1})
         process = context.Process(
-            target=_generator_process, args=(own_plan, world, share, mine, send), daemon=True
+            target=_generator_process,
+            args=(own_plan, world, share, mine, groups[n::processes], send),
+            daemon=True,
         )
         process.start()
         send.close()
@@ -456,7 +556,7 @@ def run_step(
     for process, receive in workers:
         samples.merge(receive.recv())
         process.join()
-    return report_step(users, samples, cpu_shares(before, after), processes, args)
+    return report_step(users, samples, cpu_shares(before, after), processes, args, len(groups))
 
 
 def report_step(
@@ -465,6 +565,7 @@ def report_step(
     cpu: dict[str, float],
     processes: int,
     args: argparse.Namespace,
+    games: int = 0,
 ) -> StepResult:
     seconds = args.seconds
     after = f"after {args.ramp:g} s ramp + {args.warmup:g} s warm-up"
@@ -484,15 +585,18 @@ def report_step(
         )
 
     all_errors: Counter[str] = Counter()
-    for route, _ in args.mix:
+    routes = [route for route, _ in args.mix] + [r for r in ("game-submit", "hand-in") if games]
+    for route in routes:
         ordered = sorted(samples.latencies.get(route, []))
         errors = samples.errors.get(route, Counter())
+        row(route, ordered, errors)
+        if route in EXECUTION:  # code runs: reported, outside the targets
+            continue
         everything += ordered
         all_errors.update(errors)
         error_total += sum(errors.values())
-        row(route, ordered, errors)
     everything.sort()
-    row("all", everything, all_errors)
+    row("no-exec", everything, all_errors)
     count = len(everything) + error_total
     p50, p95, p99 = (percentile(everything, share) for share in (0.50, 0.95, 0.99))
     error_share = error_total / count if count else 1.0
@@ -503,6 +607,26 @@ def report_step(
         and p99 < TARGETS["p99"]
         and error_share <= MAX_ERROR_SHARE
     )
+    game_line = ""
+    if games:
+        counted = samples.games
+        chat = sorted(counted.chat_ms)
+        complete = counted.chat_complete / counted.chat_sent if counted.chat_sent else 0.0
+        chat_p = [percentile(chat, share) for share in (0.50, 0.95, 0.99)]
+        failures = dict(counted.start_failures) or ""
+        print(
+            f"games: {counted.started} of {counted.planned} started {failures}; chat:"
+            f" {counted.chat_sent} lines in the window, {complete:.2%} reached every other"
+            f" player, delivery p50/p95/p99"
+            f" {chat_p[0]:.1f}/{chat_p[1]:.1f}/{chat_p[2]:.1f} ms ({len(chat)} deliveries);"
+            f" hand-ins {counted.hand_ins} {dict(counted.hand_in_failures) or ''}"
+        )
+        started_all = counted.started == counted.planned == games
+        within = within and started_all and complete == 1.0 and chat_p[2] < CHAT_P99_MS
+        game_line = (
+            f"; games {counted.started}/{games}, chat"
+            f" {complete:.1%} delivered, chat p99 {chat_p[2]:.0f} ms"
+        )
     lag = sorted(samples.lag_ms)
     print(
         f"CPU, % of one core ({CPUS * 100} % = this machine): "
@@ -522,7 +646,8 @@ def report_step(
     line = (
         f"{users:>5} users: p50 {p50:6.1f} ms, p95 {p95:6.1f} ms, p99 {p99:6.1f} ms, "
         f"errors {error_share:.2%}, {count / seconds:.0f} req/s, server CPU "
-        f"{cpu.get('server', 0):.0f} %, generator CPU {cpu.get('generator', 0):.0f} % -> {verdict}"
+        f"{cpu.get('server', 0):.0f} %, generator CPU {cpu.get('generator', 0):.0f} %{game_line}"
+        f" -> {verdict}"
     )
     print(line)
     return StepResult(users, within, line)
@@ -588,6 +713,11 @@ async def seed(database: BenchDatabase, puzzle_count: int, comment_count: int) -
                 Validator(puzzle_id=hot, position=n, input=f"{n} {n}", output=str(2 * n))
                 for n in range(10)
             ]
+        )
+        # One test each elsewhere: a game draws any approved puzzle, and its players hand in.
+        await Validator.bulk_create(
+            [Validator(puzzle_id=p.id, position=0, input="1 2", output="3") for p in puzzles[1:]],
+            batch_size=1000,
         )
         comments = [
             Comment(
@@ -715,6 +845,7 @@ def run_database(kind: str, steps: list[int], args: argparse.Namespace) -> list[
             "CODINCOD_TRUSTED_PROXIES": "127.0.0.1",
             "CODINCOD_RATE_LIMIT_ENABLED": "true",
             "CODINCOD_BCRYPT_ROUNDS": "4",
+            "CODINCOD_GAME_COUNTDOWN_SECONDS": "2",
         }
         with codincod_server(database, workers, **extra) as server:
             print(f"\n==== {label}, {workers} worker(s); {seeded}")
@@ -757,6 +888,18 @@ def main() -> None:
     parser.add_argument(
         "--mix", default="", help="weights to change, e.g. execute=0,submit=0 (no code runs)"
     )
+    parser.add_argument(
+        "--players",
+        type=float,
+        default=1 / 3,
+        help="share of the users who play games of 4 (default a third; 0: nobody plays)",
+    )
+    parser.add_argument(
+        "--no-hand-ins",
+        dest="hand_ins",
+        action="store_false",
+        help="players chat but hand nothing in (no code runs at all with --mix execute=0,submit=0)",
+    )
     args = parser.parse_args()
     steps = sorted({int(part) for part in args.users.split(",") if part.strip()})
 
@@ -773,6 +916,14 @@ def main() -> None:
     except ImportError:
         loop = "asyncio"
     print(f"generator: {args.procs} processes, {loop}, one keep-alive connection per user")
+    if args.players:
+        hand_ins = "one hand-in each" if args.hand_ins else "no hand-ins"
+        print(
+            f"players: {args.players:.0%} of the users in private games of 4 (lobby, invite code,"
+            f" start), a chat line every 2.5-7.5 s each, {hand_ins}; also within targets only if"
+            f" every game starts, every line reaches every other player and chat p99 <"
+            f" {CHAT_P99_MS:g} ms"
+        )
 
     summary: list[tuple[str, list[StepResult]]] = []
     kinds = ("postgres", "sqlite") if args.db == "both" else (args.db,)
