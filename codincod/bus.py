@@ -155,17 +155,19 @@ class Bus:
 
     async def barrier(self, timeout: float = 2.0) -> None:
         """Return once every notification committed before this call has been delivered to
-        this process's subscribers (at once when not listening: there is nothing to wait for)."""
-        connection = self._connection
-        if not self.connected or connection is None:
+        this process's subscribers (at once when not listening: there is nothing to wait for).
+        The barrier's own notification goes out with whatever else is being sent (events,
+        other barriers): a burst of writes makes one round trip and one commit, not one each
+        in turn."""
+        if not self.connected or self._connection is None:
             return
         token = os.urandom(8).hex()
         waiter = asyncio.get_running_loop().create_future()
         self._barriers[token] = waiter
         try:
-            async with self._send_lock:  # one statement at a time on a connection
-                await connection.execute(f"NOTIFY {BARRIER_CHANNEL}, '{token}'")
-            await asyncio.wait_for(waiter, timeout)
+            async with asyncio.timeout(timeout):
+                await self._outgoing.send((BARRIER_CHANNEL, token))
+                await waiter
         except (TimeoutError, OSError, asyncpg.PostgresError) as error:
             log.warning("event barrier not confirmed (%s); caches may lag briefly", error)
         finally:

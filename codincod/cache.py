@@ -42,8 +42,12 @@ class TaggedCache(Generic[V]):
         self._entries: dict[object, tuple[float, V, frozenset[str]]] = {}
         self._by_tag: dict[str, set[object]] = defaultdict(set)
         self.enabled = False
-        # Bumped by every change heard: a value read before a change is not stored after it.
+        # Bumped by every change heard. A value read before a change to one of its own tags
+        # (or before everything was forgotten) is not stored after it; a change to another
+        # entry's tags does not stop it (busy sites change something every few milliseconds).
         self.generation = 0
+        self._cleared_at = 0
+        self._changed_at: dict[str, int] = {}  # tag -> the generation of its last change
         self._building: dict[object, asyncio.Future[V | None]] = {}
         self._attached: list[Bus] = []
 
@@ -100,25 +104,33 @@ class TaggedCache(Generic[V]):
         return entry[1]
 
     def put(self, key: object, value: V, tags: Iterable[str], generation: int) -> None:
-        """Store ``value``, read while ``generation`` was current, unless a change was heard
-        since (the value might not contain it)."""
-        if not self.enabled or generation != self.generation:
+        """Store ``value``, read while ``generation`` was current, unless one of its tags
+        changed since (the value might not contain the change)."""
+        frozen = frozenset(tags)
+        if not self.enabled or self._cleared_at > generation:
+            return
+        if any(self._changed_at.get(tag, 0) > generation for tag in frozen):
             return
         if len(self._entries) >= self.max_entries:
             self._drop(next(iter(self._entries)))
         self._drop(key)
-        frozen = frozenset(tags)
         self._entries[key] = (self._clock.monotonic() + self.ttl_seconds, value, frozen)
         for tag in frozen:
             self._by_tag[tag].add(key)
 
     def invalidate(self, tag: str) -> None:
         self.generation += 1
+        if len(self._changed_at) >= self.max_entries:
+            self._cleared_at = self.generation  # forget old changes: builds under way restart
+            self._changed_at.clear()
+        self._changed_at[tag] = self.generation
         for key in list(self._by_tag.pop(tag, ())):
             self._drop(key)
 
     def clear(self) -> None:
         self.generation += 1
+        self._cleared_at = self.generation
+        self._changed_at.clear()
         self._entries.clear()
         self._by_tag.clear()
 

@@ -110,6 +110,13 @@ class Settings(BaseSettings):
         validation_alias=_env("CODINCOD_PISTON_URL", "PISTON_URI"),
         description="Base URL of a Piston server; unset uses the embedded Python runner.",
     )
+    database_pool_size: int = Field(
+        default=20,
+        ge=1,
+        le=200,
+        description="PostgreSQL connections per worker (keep workers x this under the server's "
+        "max_connections, 100 by default; the event bus takes one more per worker).",
+    )
     executor_concurrency: int = Field(
         default=16,
         ge=1,

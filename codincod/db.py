@@ -59,6 +59,9 @@ def _connection_config(settings: Settings) -> str | dict[str, Any]:
         return config
     config = expand_db_url(url)
     config["engine"] = "codincod.pgengine"
+    # Tortoise's default of 5 leaves requests queueing for a connection while the database
+    # idles: a connection is mostly held across the event loop's other work, not queries.
+    config["credentials"].setdefault("maxsize", settings.database_pool_size)
     return config
 
 

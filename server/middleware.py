@@ -129,8 +129,14 @@ async def on_request(request: Request) -> None:
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
+def _may_change_cached(request: Request) -> bool:
+    """Routes that change nothing a cache follows (running code, submissions) say so with
+    ``ctx_barrier=False``; they need not wait for the bus."""
+    return request.route is None or getattr(request.route.ctx, "barrier", True)
+
+
 async def on_response(request: Request, response: BaseHTTPResponse) -> None:
-    if request.method in WRITES and bus.connected:
+    if request.method in WRITES and bus.connected and _may_change_cached(request):
         # Read your own writes: the next request of this process sees what this one changed,
         # whatever its caches held (the change's notifications have arrived).
         await bus.barrier()

@@ -3,6 +3,7 @@ dialects (PostgreSQL used to read through a pool of its own, outside the transac
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import pytest
@@ -51,3 +52,35 @@ async def test_several_reads_at_once_see_the_transaction_too(probe_table: Any) -
         await transaction.execute_query(db.sql("INSERT INTO db_path_probe (n) VALUES ($1)"), [9])
         assert await db.fetch_each([count, listed]) == [[{"c": 1}], [{"n": 9}]]
     assert await db.fetch_each([listed]) == [[{"n": 9}]]
+
+
+async def test_a_transaction_cancelled_as_it_begins_gives_its_connection_back(orm: Any) -> None:
+    """A request cancelled (its client hung up) while its transaction's BEGIN is on the way
+    gives the connection back to the pool, rolled back: nothing stays "idle in transaction"
+    and the pool keeps its size."""
+    if db.dialect() != "postgres":
+        pytest.skip("SQLite has no pool")
+    import asyncio
+
+    await db.connection().execute_query("SELECT 1")
+    pool = db.connection()._pool
+
+    async def short_transaction() -> None:
+        async with in_transaction() as connection:
+            await connection.execute_query("SELECT 1")
+
+    for turns in range(12):  # cancelled at every step of acquire, BEGIN and the query
+        for _ in range(5):
+            task = asyncio.create_task(short_transaction())
+            for _ in range(turns):
+                await asyncio.sleep(0)
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+    await asyncio.sleep(0.3)
+    assert pool._queue.qsize() == pool._maxsize  # every holder free again
+    rows = await db.fetch_all(
+        "SELECT COUNT(*) AS n FROM pg_stat_activity WHERE datname = current_database()"
+        " AND state = 'idle in transaction' AND pid <> pg_backend_pid()"
+    )
+    assert rows[0]["n"] == 0

@@ -44,7 +44,7 @@ async def get_language(request: Request, language_id: str) -> HTTPResponse:
     return reply(language_dto(await languages.find(language_id)))
 
 
-@bp.post("/execute", ctx_rate_limit=EXECUTE)
+@bp.post("/execute", ctx_rate_limit=EXECUTE, ctx_barrier=False)
 @described({200: shapes.Execution}, body=ExecuteRequest, auth="required")
 async def execute(request: Request) -> HTTPResponse:
     """Run code on one test input; nothing is stored."""
@@ -54,7 +54,7 @@ async def execute(request: Request) -> HTTPResponse:
     return reply(execution_dto(ran.execution, ran.verdict))
 
 
-@bp.post("/submission", ctx_rate_limit=SUBMIT)
+@bp.post("/submission", ctx_rate_limit=SUBMIT, ctx_barrier=False)
 @described({201: shapes.Submitted}, body=SubmissionCreate, auth="required")
 async def submit(request: Request) -> HTTPResponse:
     """Judge code against every validator of a puzzle and keep the result."""
@@ -68,7 +68,7 @@ async def submit(request: Request) -> HTTPResponse:
     return reply(body, status=201, headers={"Server-Timing": timing})
 
 
-@bp.post("/submission/game")
+@bp.post("/submission/game", ctx_barrier=False)
 @described({201: shapes.HandedIn}, body=games.HandIn, auth="required")
 async def hand_in_to_game(request: Request) -> HTTPResponse:
     """Hand a judged submission in to a running game the actor plays in."""

@@ -28,6 +28,46 @@ def test_a_value_read_before_a_change_is_not_stored_after_it() -> None:
     assert cache.get("page") == "fresh"
 
 
+@pytest.mark.parametrize(
+    ("changed", "tags", "stored"),
+    [
+        (["puzzle:2"], ["puzzle:1", "user:a"], True),  # another entry's change: kept
+        (["user:a"], ["puzzle:1", "user:a"], False),  # one of its own tags changed
+        (["puzzle:2", "puzzle:1"], ["puzzle:1"], False),
+        ([], ["lists"], True),
+    ],
+)
+def test_only_a_change_to_its_own_tags_stops_a_build_being_stored(
+    changed: list[str], tags: list[str], stored: bool
+) -> None:
+    cache = live_cache()
+    generation = cache.generation
+    for tag in changed:
+        cache.invalidate(tag)
+    cache.put("key", "value", tags, generation)
+    assert (cache.get("key") == "value") is stored
+
+
+def test_a_clear_during_a_build_stops_it_being_stored() -> None:
+    cache = live_cache()
+    generation = cache.generation
+    cache.clear()
+    cache.put("key", "value", ["puzzle:9"], generation)
+    assert cache.get("key") is None
+
+
+def test_forgetting_old_changes_stops_the_builds_under_way() -> None:
+    cache: TaggedCache[str] = TaggedCache(["channel"], max_entries=2)
+    cache.enabled = True
+    generation = cache.generation
+    for n in range(3):  # more changed tags than the cache remembers
+        cache.invalidate(f"user:{n}")
+    cache.put("key", "value", ["puzzle:1"], generation)
+    assert cache.get("key") is None
+    cache.put("key", "value", ["puzzle:1"], cache.generation)
+    assert cache.get("key") == "value"
+
+
 def test_invalidating_a_tag_drops_only_its_entries() -> None:
     cache = live_cache()
     cache.put("a", "A", ["puzzle:1"], cache.generation)
