@@ -352,7 +352,8 @@ def load_settings(config_file: str | None = None, **overrides: Any) -> Settings:
         return Settings(**values)
     config = SettingsConfigDict(**{**Settings.model_config, "toml_file": Path(path)})
     with_file = type("SettingsFromFile", (Settings,), {"model_config": config})
-    return with_file(**values)
+    settings: Settings = with_file(**values)
+    return settings
 
 
 @dataclass(frozen=True)

@@ -105,7 +105,7 @@ def connection() -> Any:
 
 
 def dialect() -> str:
-    return connection().capabilities.dialect
+    return str(connection().capabilities.dialect)
 
 
 def sql(query: str) -> str:
@@ -118,7 +118,8 @@ def sql(query: str) -> str:
 async def fetch_all(query: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
     """Run a query written with ``$n`` placeholders, inside the current transaction if there
     is one (on both dialects: Tortoise hands out the transaction's connection)."""
-    return await connection().execute_query_dict(sql(query), list(params))
+    rows: list[dict[str, Any]] = await connection().execute_query_dict(sql(query), list(params))
+    return rows
 
 
 async def fetch_each(
@@ -131,7 +132,10 @@ async def fetch_each(
             return [[dict(row) for row in await raw.fetch(q, *params)] for q, params in statements]
         # aiosqlite runs each call in its thread, ~80 us a hop: all of them in one hop.
         numbered = [(sql(q), tuple(params)) for q, params in statements]
-        return await raw._execute(_sqlite_fetch_each, raw._conn, numbered)
+        fetched: list[list[dict[str, Any]]] = await raw._execute(
+            _sqlite_fetch_each, raw._conn, numbered
+        )
+        return fetched
 
 
 def _sqlite_fetch_each(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from tortoise import fields
@@ -11,11 +12,11 @@ from codincod.ids import new_id
 from codincod.timeutil import utcnow
 
 
-def id_field() -> fields.CharField:
+def id_field() -> fields.CharField[str]:
     return fields.CharField(primary_key=True, max_length=24, default=new_id)
 
 
-def created_at_field() -> fields.DatetimeField:
+def created_at_field() -> fields.DatetimeField[datetime]:
     # A default rather than auto_now_add, so imports can keep their original timestamps.
     return fields.DatetimeField(default=utcnow)
 

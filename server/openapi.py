@@ -21,6 +21,7 @@ from codincod import __version__
 from codincod.accounts.schemas import USERNAME_PATTERN
 from codincod.games.api import MODES
 from server import shapes
+from server.realtime import frames
 from server.wire import reply
 
 Auth = Literal["required", "optional", "none"]
@@ -205,10 +206,62 @@ def _responses(described: Description, schemas: _Schemas) -> dict[str, Any]:
     return responses
 
 
+# The sockets (``/ws``, ``/ws/game/{gameId}``, ``/ws/admin``): every frame is one JSON object
+# whose ``event`` names it. What each socket receives and sends is listed under
+# ``x-websockets``; the frames are schemas under components like any body.
+SOCKETS: dict[str, dict[str, Any]] = {
+    "/ws": {
+        "receives": frames.LOBBY,
+        "sends": [
+            shapes.RoomsOverviewFrame,
+            shapes.RoomOverviewFrame,
+            shapes.RoomChatFrame,
+            shapes.GameStartFrame,
+            shapes.NotEnoughPuzzlesFrame,
+            shapes.ErrorFrame,
+        ],
+    },
+    "/ws/game/{gameId}": {
+        "receives": frames.GAME,
+        "sends": [
+            shapes.GameOverviewFrame,
+            shapes.GameFinishedFrame,
+            shapes.GameNonexistentFrame,
+            shapes.ChatFrame,
+            shapes.LanguageFrame,
+            shapes.ErrorFrame,
+        ],
+    },
+    "/ws/admin": {"receives": {}, "sends": [shapes.FeedOpenFrame, shapes.StaffFrame]},
+}
+
+
+def _want_frames(schemas: _Schemas) -> None:
+    for socket in SOCKETS.values():
+        for frame in socket["receives"].values():
+            schemas.want(frame, "validation")
+        for frame in socket["sends"]:
+            schemas.want(frame, "serialization")
+
+
+def _sockets(schemas: _Schemas) -> dict[str, Any]:
+    return {
+        path: {
+            "receives": {
+                event: schemas.of(model, "validation")
+                for event, model in socket["receives"].items()
+            },
+            "sends": [schemas.of(frame, "serialization") for frame in socket["sends"]],
+        }
+        for path, socket in SOCKETS.items()
+    }
+
+
 def document(app: Sanic) -> dict[str, Any]:
     routes = [(route, description_of(route.handler)) for route in _routes(app)]
     schemas = _Schemas()
     schemas.want(shapes.Error, "serialization")
+    _want_frames(schemas)
     for _route, described in routes:
         if described is None:
             continue
@@ -226,6 +279,7 @@ def document(app: Sanic) -> dict[str, Any]:
         "openapi": "3.1.0",
         "info": {"title": "codincod API", "version": __version__, "description": _ABOUT},
         "paths": paths,
+        "x-websockets": _sockets(schemas),
         "components": {"schemas": schemas.definitions, "securitySchemes": _SECURITY_SCHEMES},
     }
 

@@ -7,13 +7,15 @@ frontend's zod schemas reject ``null`` where they expect an optional value.
 
 from __future__ import annotations
 
-from typing import Any, Literal, NotRequired
+from datetime import datetime
+from typing import Any, Generic, Literal, NotRequired, TypeVar
 
 # pydantic describes typing_extensions' TypedDict on every Python; typing's only from 3.12.
 from typing_extensions import TypedDict
 
+T = TypeVar("T")
 Role = Literal["user", "moderator"]
-Timestamp = str  # 2025-10-31T21:11:22.123Z
+Timestamp = datetime  # on the wire: 2025-10-31T21:11:22.123Z
 
 
 class Error(TypedDict):
@@ -163,6 +165,16 @@ class Puzzle(_PuzzleFields):
     moderationFeedback: NotRequired[str]
     solution: NotRequired[Solution]
     selfCheck: NotRequired[SelfCheck]
+
+
+class Paged(TypedDict, Generic[T]):
+    """What every paged list answers; each list names its own (``PuzzlePage``, ...)."""
+
+    page: int
+    pageSize: int
+    totalPages: int
+    totalItems: int
+    items: list[T]
 
 
 class PuzzlePage(TypedDict):
@@ -364,10 +376,10 @@ class Consequence(TypedDict):
 
 
 class ReportEvidence(TypedDict):
-    report: dict[str, Any]
+    report: Report
     user: Holder | None
     upheldReports: int
-    bans: list[dict[str, Any]]
+    bans: list[Ban]
     recentChat: list[dict[str, Any]]
     consequence: Consequence | None
 
@@ -403,12 +415,12 @@ class ReviewQueue(TypedDict):
 
 class ModeratedPuzzle(TypedDict):
     message: str
-    puzzle: dict[str, Any]
+    puzzle: Puzzle
 
 
 class ResolvedReport(TypedDict):
     message: str
-    report: dict[str, Any]
+    report: Report
 
 
 class Ban(TypedDict):
@@ -469,3 +481,254 @@ class AuditPage(TypedDict):
     totalPages: int
     totalItems: int
     items: list[AuditEntry]
+
+
+# --- games and rooms ----------------------------------------------------------------------------
+
+
+class GameOptions(TypedDict):
+    maxGameDurationInSeconds: int
+    visibility: str
+    allowedLanguages: list[str]
+    mode: str
+    rated: bool
+
+
+GameHandIn = TypedDict(
+    "GameHandIn",
+    {
+        "_id": str,
+        "createdAt": Timestamp,
+        "puzzle": str,
+        "user": User,
+        "programmingLanguage": Language,
+        "result": ShortResult,
+        "codeLength": int,
+        "timeSpent": float,
+        "score": float,
+        "rank": int,
+        "__v": int,
+    },
+)
+
+Game = TypedDict(
+    "Game",
+    {
+        "_id": str,
+        "players": list[User],
+        "owner": User,
+        "puzzle": str,
+        "startTime": Timestamp,
+        "endTime": Timestamp,
+        "createdAt": Timestamp,
+        "options": GameOptions,
+        "playerSubmissions": list[GameHandIn],
+        "status": Literal["waiting", "in_progress", "finished"],
+        "__v": int,
+    },
+)
+
+
+class ChatLine(TypedDict):
+    _id: str
+    username: str
+    message: str
+    createdAt: Timestamp
+
+
+class RoomMember(TypedDict):
+    userId: str
+    username: str
+    joinedAt: Timestamp
+
+
+class Room(TypedDict):
+    users: list[RoomMember]
+    owner: RoomMember
+    roomId: str
+    inviteCode: NotRequired[str]
+
+
+class RoomListing(TypedDict):
+    roomId: str
+    amountOfPlayersJoined: int
+
+
+# --- the admin API (the console) ----------------------------------------------------------------
+
+
+class ExecutorState(TypedDict):
+    kind: str
+    healthy: bool
+
+
+class AdminStats(TypedDict):
+    users: int
+    puzzles: dict[str, int]
+    reportsPending: int
+    appealsPending: int
+    liveRooms: int
+    liveGames: int
+    submissionsLastHour: int
+    executor: ExecutorState
+
+
+class AdminUser(User):
+    isAdmin: bool
+    banned: bool
+    reportCount: int
+    banCount: int
+
+
+class AdminUserDetail(AdminUser):
+    bans: list[Ban]
+    reports: list[Report]
+    submissionCount: int
+
+
+class AdminUserPage(TypedDict):
+    page: int
+    pageSize: int
+    totalPages: int
+    totalItems: int
+    items: list[AdminUser]
+
+
+class AdminGameSummary(TypedDict):
+    _id: str
+    mode: str
+    visibility: str
+    status: Literal["waiting", "in_progress", "finished"]
+    owner: str
+    puzzle: str
+    startTime: Timestamp
+    endTime: Timestamp
+    createdAt: Timestamp
+    rated: bool
+    ratingsApplied: bool
+
+
+class AdminGamePage(TypedDict):
+    page: int
+    pageSize: int
+    totalPages: int
+    totalItems: int
+    items: list[AdminGameSummary]
+
+
+class GameEvent(TypedDict):
+    _id: str
+    kind: str
+    user: str | None
+    username: str | None
+    data: Any
+    createdAt: Timestamp
+
+
+class AdminGame(Game):
+    chat: list[ChatLine]
+    events: list[GameEvent]
+
+
+class AdminRoom(Room):
+    visibility: Literal["public", "private"]
+
+
+class AdminRooms(TypedDict):
+    rooms: list[AdminRoom]
+
+
+class Migrations(TypedDict):
+    dialect: Literal["sqlite", "postgres"]
+    applied: list[str]
+    pending: list[str]
+
+
+class Upgraded(TypedDict):
+    applied: list[str]
+    backup: str | None
+    pending: list[str]
+
+
+# --- what the sockets send (``/ws``, ``/ws/game/:id``, ``/ws/admin``) ----------------------------
+
+
+class ErrorFrame(TypedDict):
+    event: Literal["error"]
+    message: str
+
+
+class GameOverviewFrame(TypedDict):
+    event: Literal["game:overview"]
+    game: Game
+    puzzle: NotRequired[Puzzle]  # a player's first overview once the game runs
+
+
+class GameFinishedFrame(TypedDict):
+    event: Literal["game:finished"]
+    game: Game
+
+
+class GameNonexistentFrame(TypedDict):
+    event: Literal["game:nonexistent"]
+    message: str
+
+
+class ChatFrame(TypedDict):
+    event: Literal["message:send"]
+    chatMessage: ChatLine
+
+
+class LanguageFrame(TypedDict):
+    event: Literal["language:change"]
+    language: str
+    username: str
+
+
+class RoomsOverviewFrame(TypedDict):
+    event: Literal["rooms:overview"]
+    rooms: list[RoomListing]
+
+
+class RoomOverviewFrame(TypedDict):
+    event: Literal["room:overview"]
+    room: Room
+
+
+class RoomChatFrame(TypedDict):
+    event: Literal["room:chat-message"]
+    username: str
+    message: str
+    createdAt: Timestamp
+
+
+class GameStartFrame(TypedDict):
+    event: Literal["game:start"]
+    gameUrl: str
+    startTime: Timestamp | str | None
+
+
+class NotEnoughPuzzlesFrame(TypedDict):
+    event: Literal["rooms:not-enough"]
+    message: str
+
+
+class FeedOpenFrame(TypedDict):
+    event: Literal["feed:open"]
+    username: str
+
+
+class StaffFrame(TypedDict, total=False):
+    """The staff feed's news: ``event`` names it (room:created, player:joined, player:left,
+    room:closed, rooms:changed, game:started, game:changed, chat:message, game:finished,
+    user:banned, puzzle:decided, report:decided, user:unbanned, ...), the rest are its ids."""
+
+    event: str
+    room: str
+    game: str
+    userId: str
+    change: str
+
+
+GameFrame = GameOverviewFrame | GameFinishedFrame | ChatFrame | LanguageFrame | ErrorFrame
+LobbyFrame = RoomsOverviewFrame | RoomOverviewFrame | RoomChatFrame | GameStartFrame

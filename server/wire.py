@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal, TypeVar, cast
 
 import orjson
 from sanic.response import HTTPResponse
@@ -20,7 +20,8 @@ from codincod.execution.executor import Execution, Stage
 from codincod.execution.judging import Verdict
 from codincod.execution.models import ProgrammingLanguage
 from codincod.games import lifecycle
-from codincod.games.api import Game, GameEvent, GameView, RankedHandIn, RoomView
+from codincod.games.api import Game, GameEvent, GameView, RankedHandIn, RoomView, chat_line
+from codincod.moderation.admin import GameRecord, UserDetail
 from codincod.moderation.models import AuditEntry, BanAppeal, Report
 from codincod.moderation.review import Evidence
 from codincod.moderation.review import Item as ReviewItem
@@ -29,6 +30,7 @@ from codincod.puzzles.models import Puzzle, Validator
 from codincod.puzzles.service import PuzzleView
 from codincod.submissions.models import Submission
 from codincod.timeutil import as_utc, utcnow
+from server import shapes
 
 # Dates go out as orjson writes aware UTC datetimes: "2025-10-31T21:11:22.123456Z" (no fraction
 # when it is zero), which the frontend's date schema accepts (0, 3 or 6 digits, "Z" only). orjson
@@ -59,6 +61,7 @@ def no_content() -> HTTPResponse:
 
 
 Row = Mapping[str, Any]
+T = TypeVar("T")
 
 
 def row_of(entity: Model) -> dict[str, Any]:
@@ -103,72 +106,84 @@ _PROFILE = (
 )
 
 
-def user_dto(user: Row | User, prefix: str = "") -> dict[str, Any]:
+def user_dto(user: Row | User, prefix: str = "") -> shapes.User:
     """The public face of a user: never email, password hash or moderation counters.
     ``prefix``: the user's columns in a row that joined them (``u_``)."""
     row = _row(user)
-    body = {"_id": row[prefix + "id"], "username": row[prefix + "username"]}
+    body: shapes.User = {
+        "_id": row[prefix + "id"],
+        "username": row[prefix + "username"],
+        "role": row[prefix + "role"],
+        "createdAt": _time(row[prefix + "created_at"]),
+        "updatedAt": _time(row[prefix + "updated_at"]),
+        "__v": 0,
+    }
     if profile := user_profile(row, prefix):
-        body["profile"] = profile
-    body["role"] = row[prefix + "role"]
-    body["createdAt"] = _time(row[prefix + "created_at"])
-    body["updatedAt"] = _time(row[prefix + "updated_at"])
-    body["__v"] = 0
+        body["profile"] = cast(shapes.Profile, profile)
     return body
 
 
-def authenticated_info(actor: Actor) -> dict[str, Any]:
+def authenticated_info(actor: Actor) -> shapes.Session:
     return {
         "isAuthenticated": True,
         "userId": actor.id,
         "username": actor.username,
-        "role": actor.role,
+        "role": cast(shapes.Role, actor.role),
     }
 
 
-def preferences_dto(preferences: Preferences) -> dict[str, Any]:
-    return _present(
-        _id=preferences.id,
-        owner=preferences.owner_id,
-        blockedUsers=list(preferences.blocked_users),
-        theme=preferences.theme,
-        preferredLanguage=preferences.preferred_language,
-        editor=dict(preferences.editor) if preferences.editor else None,
-        createdAt=_time(preferences.created_at),
-        updatedAt=_time(preferences.updated_at),
-        __v=0,
+def preferences_dto(preferences: Preferences) -> shapes.Preferences:
+    return cast(
+        shapes.Preferences,
+        _present(
+            _id=preferences.id,
+            owner=preferences.owner_id,
+            blockedUsers=list(preferences.blocked_users),
+            theme=preferences.theme,
+            preferredLanguage=preferences.preferred_language,
+            editor=dict(preferences.editor) if preferences.editor else None,
+            createdAt=_time(preferences.created_at),
+            updatedAt=_time(preferences.updated_at),
+            __v=0,
+        ),
     )
 
 
-def language_dto(language: ProgrammingLanguage) -> dict[str, Any]:
-    return _present(
-        _id=language.id,
-        language=language.language,
-        version=language.version,
-        aliases=list(language.aliases),
-        runtime=language.runtime,
+def language_dto(language: ProgrammingLanguage) -> shapes.Language:
+    return cast(
+        shapes.Language,
+        _present(
+            _id=language.id,
+            language=language.language,
+            version=language.version,
+            aliases=list(language.aliases),
+            runtime=language.runtime,
+        ),
     )
 
 
-def puzzle_summary_dto(puzzle: Row | Puzzle) -> dict[str, Any]:
+def puzzle_summary_dto(puzzle: Row | Puzzle) -> shapes.PuzzleSummary:
     """A puzzle without its solution, comments or validators (activity lists)."""
     row = _row(puzzle)
-    return _present(
-        _id=row["id"],
-        title=row["title"],
-        statement=row["statement"],
-        constraints=row["constraints"],
-        author=row["author_id"],
-        difficulty=row["difficulty"],
-        visibility=row["visibility"],
-        tags=list(db.json_value(row["tags"])),
-        createdAt=_time(row["created_at"]),
-        updatedAt=_time(row["updated_at"]),
-        __v=0,
+    return cast(
+        shapes.PuzzleSummary,
+        _present(
+            _id=row["id"],
+            title=row["title"],
+            statement=row["statement"],
+            constraints=row["constraints"],
+            author=row["author_id"],
+            difficulty=row["difficulty"],
+            visibility=row["visibility"],
+            tags=list(db.json_value(row["tags"])),
+            createdAt=_time(row["created_at"]),
+            updatedAt=_time(row["updated_at"]),
+            __v=0,
+        ),
     )
 
 
-def submission_activity_dto(submission: Submission) -> dict[str, Any]:
+def submission_activity_dto(submission: Submission) -> shapes.Submission:
     """A submission without its code, language populated."""
     language = submission.programming_language
     return {
@@ -188,7 +203,7 @@ def _author(row: Row) -> Any:
     return user_dto(row, "u_") if "u_id" in row else row["author_id"]
 
 
-def validator_dto(validator: Row | Validator) -> dict[str, Any]:
+def validator_dto(validator: Row | Validator) -> shapes.Validator:
     row = _row(validator)
     return {
         "_id": row["id"],
@@ -199,7 +214,7 @@ def validator_dto(validator: Row | Validator) -> dict[str, Any]:
     }
 
 
-def comment_dto(comment: Row | Comment, reply_ids: list[str]) -> dict[str, Any]:
+def comment_dto(comment: Row | Comment, reply_ids: list[str]) -> shapes.Comment:
     """A comment as ``isCommentDto`` accepts it: replies as ids, ``parentId`` the puzzle for
     top-level comments and the parent comment for replies."""
     row = _row(comment)
@@ -221,14 +236,19 @@ def comment_dto(comment: Row | Comment, reply_ids: list[str]) -> dict[str, Any]:
 def puzzle_dto(
     puzzle: Row | Puzzle,
     validators: Sequence[Row | Validator] | None = None,
-    comments: list[dict[str, Any]] | None = None,
-    solution: dict[str, Any] | None = None,
-) -> dict[str, Any]:
+    comments: list[shapes.Comment] | None = None,
+    solution: shapes.Solution | None = None,
+) -> shapes.Puzzle:
     row = _row(puzzle)
-    body = puzzle_summary_dto(row)
-    body["author"] = _author(row)
-    body["validators"] = [validator_dto(v) for v in validators or []]
-    body["comments"] = comments or []
+    body = cast(
+        shapes.Puzzle,
+        {
+            **puzzle_summary_dto(row),
+            "author": _author(row),
+            "validators": [validator_dto(v) for v in validators or []],
+            "comments": comments or [],
+        },
+    )
     if row["moderation_feedback"]:
         body["moderationFeedback"] = row["moderation_feedback"]
     if solution is not None:
@@ -236,14 +256,14 @@ def puzzle_dto(
     return body
 
 
-def solution_dto(puzzle: Row | Puzzle, language: ProgrammingLanguage | None) -> dict[str, Any]:
-    solution: dict[str, Any] = {"code": _row(puzzle)["solution_code"]}
+def solution_dto(puzzle: Row | Puzzle, language: ProgrammingLanguage | None) -> shapes.Solution:
+    solution: shapes.Solution = {"code": _row(puzzle)["solution_code"]}
     if language is not None:
         solution["programmingLanguage"] = language_dto(language)
     return solution
 
 
-def page_dto(page: Page[Any], items: list[dict[str, Any]]) -> dict[str, Any]:
+def page_dto(page: Page[Any], items: list[T]) -> shapes.Paged[T]:
     return {
         "page": page.page,
         "pageSize": page.page_size,
@@ -253,22 +273,25 @@ def page_dto(page: Page[Any], items: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def report_dto(report: Report) -> dict[str, Any]:
-    return _present(
-        _id=report.id,
-        problematicIdentifier=report.target_id,
-        problemType=report.problem_type,
-        reportedBy=report.reported_by_id,
-        explanation=report.explanation,
-        status=report.status,
-        resolvedBy=report.resolved_by_id,
-        createdAt=_time(report.created_at),
-        updatedAt=_time(report.updated_at),
-        __v=0,
+def report_dto(report: Report) -> shapes.Report:
+    return cast(
+        shapes.Report,
+        _present(
+            _id=report.id,
+            problematicIdentifier=report.target_id,
+            problemType=report.problem_type,
+            reportedBy=report.reported_by_id,
+            explanation=report.explanation,
+            status=report.status,
+            resolvedBy=report.resolved_by_id,
+            createdAt=_time(report.created_at),
+            updatedAt=_time(report.updated_at),
+            __v=0,
+        ),
     )
 
 
-def stage_dto(stage: Stage) -> dict[str, Any]:
+def stage_dto(stage: Stage) -> shapes.Stage:
     """A run or compile stage in Piston's shape, which the play page checks field by field."""
     return {
         "stdout": stage.stdout,
@@ -282,7 +305,7 @@ def stage_dto(stage: Stage) -> dict[str, Any]:
     }
 
 
-def verdict_dto(verdict: Verdict) -> dict[str, Any]:
+def verdict_dto(verdict: Verdict) -> shapes.Verdict:
     return {
         "result": verdict.result,
         "successRate": verdict.success_rate,
@@ -292,17 +315,19 @@ def verdict_dto(verdict: Verdict) -> dict[str, Any]:
     }
 
 
-def execution_dto(execution: Execution, verdict: Verdict) -> dict[str, Any]:
-    body: dict[str, Any] = {"run": stage_dto(execution.run)}
+def execution_dto(execution: Execution, verdict: Verdict) -> shapes.Execution:
+    body: shapes.Execution = {
+        "run": stage_dto(execution.run),
+        "puzzleResultInformation": verdict_dto(verdict),
+    }
     if execution.compile is not None:
         body["compile"] = stage_dto(execution.compile)
-    body["puzzleResultInformation"] = verdict_dto(verdict)
     return body
 
 
 def submitted_dto(
     submission: Submission, language: ProgrammingLanguage, verdict: Verdict
-) -> dict[str, Any]:
+) -> shapes.Submitted:
     """What ``POST /submission`` answers: the frontend's ``isSubmissionDto`` and Node's newer
     summary at once (zod drops the keys it does not know)."""
     return {
@@ -322,14 +347,14 @@ def submitted_dto(
     }
 
 
-def submission_dto(submission: Submission, shows_code: bool) -> dict[str, Any]:
+def submission_dto(submission: Submission, shows_code: bool) -> shapes.Submission:
     body = submission_activity_dto(submission)
     if shows_code:
         body["code"] = submission.code
     return body
 
 
-def puzzle_page_dto(found: PuzzleView) -> dict[str, Any]:
+def puzzle_page_dto(found: PuzzleView) -> shapes.Puzzle:
     """A puzzle as its page shows it: validators and top-level comments, no solution."""
     comment_items = [comment_dto(c, found.reply_ids.get(c["id"], [])) for c in found.comments]
     return puzzle_dto(found.puzzle, found.validators, comment_items)
@@ -338,7 +363,7 @@ def puzzle_page_dto(found: PuzzleView) -> dict[str, Any]:
 # --- games and rooms ----------------------------------------------------------------------------
 
 
-def game_dto(view: GameView) -> dict[str, Any]:
+def game_dto(view: GameView) -> shapes.Game:
     """A game as ``isGameDto`` reads it: players and owner populated, the puzzle as its id,
     the hand-ins best first with their code length and time from the start (never code)."""
     game = view.game
@@ -363,7 +388,7 @@ def game_dto(view: GameView) -> dict[str, Any]:
     }
 
 
-def game_submission_dto(handed: RankedHandIn) -> dict[str, Any]:
+def game_submission_dto(handed: RankedHandIn) -> shapes.GameHandIn:
     submission, entry = handed.submission, handed.entry
     return {
         "_id": submission.id,
@@ -380,33 +405,33 @@ def game_submission_dto(handed: RankedHandIn) -> dict[str, Any]:
     }
 
 
-def room_dto(room: RoomView) -> dict[str, Any]:
-    users = [
+def room_dto(room: RoomView) -> shapes.Room:
+    users: list[shapes.RoomMember] = [
         {"userId": m.user_id, "username": m.username, "joinedAt": _time(m.joined_at)}
         for m in room.members
     ]
-    body: dict[str, Any] = {"users": users, "owner": users[0], "roomId": room.id}
+    body: shapes.Room = {"users": users, "owner": users[0], "roomId": room.id}
     if room.visibility == "private" and room.invite_code:
         body["inviteCode"] = room.invite_code
     return body
 
 
-def rooms_dto(rooms: list[tuple[str, int]]) -> list[dict[str, Any]]:
+def rooms_dto(rooms: list[tuple[str, int]]) -> list[shapes.RoomListing]:
     return [{"roomId": room_id, "amountOfPlayersJoined": count} for room_id, count in rooms]
 
 
 # --- moderation ---------------------------------------------------------------------------------
 
 
-def review_item_dto(item: ReviewItem) -> dict[str, Any]:
+def review_item_dto(item: ReviewItem) -> shapes.ReviewItem:
     body: dict[str, Any] = {"id": item.id, "type": item.type, "title": item.title}
     body["createdAt"] = _time(item.created_at)
     body.update({key: value for key, value in item.fields.items() if value is not None})
     body["claimedBy"] = item.claimed_by
-    return body
+    return cast(shapes.ReviewItem, body)  # ``fields`` holds the item kind's optional keys
 
 
-def evidence_dto(found: Evidence) -> dict[str, Any]:
+def evidence_dto(found: Evidence) -> shapes.ReportEvidence:
     offender = found.offender
     then = found.consequence
     ban = None
@@ -431,41 +456,47 @@ def evidence_dto(found: Evidence) -> dict[str, Any]:
     }
 
 
-def ban_dto(ban: UserBan) -> dict[str, Any]:
+def ban_dto(ban: UserBan) -> shapes.Ban:
     banned_by = ban.banned_by if isinstance(ban.banned_by, User) else None
-    return _present(
-        _id=ban.id,
-        userId=ban.user_id,
-        bannedBy={"_id": banned_by.id, "username": banned_by.username}
-        if banned_by
-        else ban.banned_by_id,
-        banType=ban.ban_type,
-        reason=ban.reason,
-        startDate=_time(ban.start_date),
-        endDate=_time(ban.end_date) if ban.end_date else None,
-        isActive=ban.is_active,
-        createdAt=_time(ban.created_at),
-        updatedAt=_time(ban.updated_at),
-        __v=0,
+    return cast(
+        shapes.Ban,
+        _present(
+            _id=ban.id,
+            userId=ban.user_id,
+            bannedBy={"_id": banned_by.id, "username": banned_by.username}
+            if banned_by
+            else ban.banned_by_id,
+            banType=ban.ban_type,
+            reason=ban.reason,
+            startDate=_time(ban.start_date),
+            endDate=_time(ban.end_date) if ban.end_date else None,
+            isActive=ban.is_active,
+            createdAt=_time(ban.created_at),
+            updatedAt=_time(ban.updated_at),
+            __v=0,
+        ),
     )
 
 
-def appeal_dto(appeal: BanAppeal) -> dict[str, Any]:
-    return _present(
-        _id=appeal.id,
-        ban=appeal.ban_id,
-        user=appeal.user_id,
-        reason=appeal.reason,
-        status=appeal.status,
-        decidedBy=appeal.decided_by_id,
-        decisionReason=appeal.decision_reason,
-        decidedAt=_time(appeal.decided_at) if appeal.decided_at else None,
-        createdAt=_time(appeal.created_at),
-        updatedAt=_time(appeal.updated_at),
+def appeal_dto(appeal: BanAppeal) -> shapes.Appeal:
+    return cast(
+        shapes.Appeal,
+        _present(
+            _id=appeal.id,
+            ban=appeal.ban_id,
+            user=appeal.user_id,
+            reason=appeal.reason,
+            status=appeal.status,
+            decidedBy=appeal.decided_by_id,
+            decisionReason=appeal.decision_reason,
+            decidedAt=_time(appeal.decided_at) if appeal.decided_at else None,
+            createdAt=_time(appeal.created_at),
+            updatedAt=_time(appeal.updated_at),
+        ),
     )
 
 
-def audit_dto(entry: AuditEntry, target_name: str | None = None) -> dict[str, Any]:
+def audit_dto(entry: AuditEntry, target_name: str | None = None) -> shapes.AuditEntry:
     actor = entry.actor if isinstance(entry.actor, User) else None
     return {
         "_id": entry.id,
@@ -480,7 +511,7 @@ def audit_dto(entry: AuditEntry, target_name: str | None = None) -> dict[str, An
     }
 
 
-def game_summary_dto(game: Game) -> dict[str, Any]:
+def game_summary_dto(game: Game) -> shapes.AdminGameSummary:
     return {
         "_id": game.id,
         "mode": game.mode,
@@ -496,7 +527,7 @@ def game_summary_dto(game: Game) -> dict[str, Any]:
     }
 
 
-def game_event_dto(event: GameEvent) -> dict[str, Any]:
+def game_event_dto(event: GameEvent) -> shapes.GameEvent:
     user = event.user if isinstance(event.user, User) else None
     return {
         "_id": event.id,
@@ -506,3 +537,38 @@ def game_event_dto(event: GameEvent) -> dict[str, Any]:
         "data": event.data,
         "createdAt": _time(event.created_at),
     }
+
+
+# --- the admin API ------------------------------------------------------------------------------
+
+
+def admin_user_dto(user: User, banned: bool) -> shapes.AdminUser:
+    body = user_dto(user)
+    return {
+        **body,
+        "isAdmin": user.is_admin,
+        "banned": banned,
+        "reportCount": user.report_count,
+        "banCount": user.ban_count,
+    }
+
+
+def admin_user_detail_dto(found: UserDetail) -> shapes.AdminUserDetail:
+    return {
+        **admin_user_dto(found.user, found.banned),
+        "bans": [ban_dto(b) for b in found.bans],
+        "reports": [report_dto(r) for r in found.reports],
+        "submissionCount": found.submissions,
+    }
+
+
+def admin_game_dto(record: GameRecord) -> shapes.AdminGame:
+    return {
+        **game_dto(record.view),
+        "chat": [cast(shapes.ChatLine, chat_line(line)) for line in record.chat],
+        "events": [game_event_dto(event) for event in record.events],
+    }
+
+
+def admin_room_dto(room: RoomView) -> shapes.AdminRoom:
+    return {**room_dto(room), "visibility": cast(Literal["public", "private"], room.visibility)}

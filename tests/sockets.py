@@ -20,6 +20,7 @@ class Socket:
     def __init__(self, ws: ClientConnection) -> None:
         self.ws = ws
         self.pending: list[dict[str, Any]] = []
+        self.seen: list[dict[str, Any]] = []  # every frame received, in order
 
     @classmethod
     async def open(cls, base_url: str, path: str, token: str | None, **headers: str) -> Socket:
@@ -44,6 +45,7 @@ class Socket:
                 if left <= 0:
                     raise TimeoutError
                 frame = orjson.loads(await asyncio.wait_for(self.ws.recv(), left))
+                self.seen.append(frame)
             except TimeoutError:
                 raise AssertionError(f"no {event} within {timeout}s; got {self.pending}") from None
             if frame["event"] == event and (where is None or where(frame)):

@@ -579,3 +579,59 @@ async def test_a_player_pressing_join_again_is_not_sent_the_chat_twice(
         )
         for socket in (first, second):
             await socket.close()
+
+
+def documented_frames(path: str) -> dict[str, Any]:
+    """The sockets' frames as the OpenAPI document describes them, by event name."""
+    from typing import get_args, get_type_hints
+
+    from server.openapi import SOCKETS
+
+    shapes = {}
+    for frame in SOCKETS[path]["sends"]:
+        event = get_type_hints(frame)["event"]
+        for name in get_args(event) or ():
+            shapes[name] = frame
+    return shapes
+
+
+def keeps_to_the_document(path: str, frames: list[dict]) -> None:
+    from pydantic import TypeAdapter
+
+    shapes = documented_frames(path)
+    for frame in frames:
+        assert frame["event"] in shapes, f"{path}: {frame['event']} is not documented"
+        TypeAdapter(shapes[frame["event"]]).validate_python(frame)
+
+
+async def test_every_frame_a_socket_sends_keeps_to_the_document(server: ServerProcess) -> None:
+    async with client(server.url) as http:
+        ((author, _),) = await users(http, "shape_author", 1)
+        puzzle_id = await sum_puzzle(http, author)
+        (alice, _), (bob, _) = await users(http, "shape", 2)
+    host, guest = await lobby(server, alice), await lobby(server, bob)
+    async with only_puzzle(puzzle_id):
+        room = await hosted(host, visibility="private")
+        await guest.send("room:join-by-invite", inviteCode=room["inviteCode"])
+        await host.next("room:overview", with_users(2))
+        await host.send("room:chat-message", roomId=room["roomId"], message="ready?")
+        await guest.next("room:chat-message")
+        game_id = await started_game([host, guest], room["roomId"])
+    await guest.send("room:join", roomId="nonsense")
+    await guest.next("error")
+    a, b = await in_game(server, alice, game_id), await in_game(server, bob, game_id)
+    await a.next("game:overview", lambda f: "puzzle" in f, timeout=5)
+    await a.send("message:send", chatMessage={"message": "gl hf"})
+    await b.next("message:send")
+    await b.send("language:change", language="python")
+    await a.next("language:change")
+    await a.send("bogus")
+    await a.next("error")
+    missing = await in_game(server, alice, "f" * 24)
+    await missing.next("game:nonexistent")
+    for socket in (host, guest):
+        keeps_to_the_document("/ws", socket.seen)
+    for socket in (a, b, missing):
+        keeps_to_the_document("/ws/game/{gameId}", socket.seen)
+    for socket in (host, guest, a, b, missing):
+        await socket.close()

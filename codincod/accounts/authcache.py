@@ -8,6 +8,7 @@ NOTIFY ``codincod_auth`` with ``user:<id>`` or ``token:<id>`` (see ``codincod.ca
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from codincod.cache import TaggedCache
 
@@ -22,7 +23,7 @@ class SessionState:
     username: str
     role: str
     revoked: bool
-    bans: tuple  # tuple[ActiveBan, ...]
+    bans: tuple[Any, ...]  # ActiveBan rows
     is_admin: bool = False
 
     def tags(self, token_id: str) -> tuple[str, str]:

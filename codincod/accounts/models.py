@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -37,7 +39,7 @@ class Preferences(Entity):
     preferred_language = fields.CharField(max_length=64, null=True)
     theme = fields.CharField(max_length=8, null=True)
     blocked_users: fields.Field[list[str]] = fields.JSONField(default=list)
-    editor: fields.Field[dict | None] = fields.JSONField(null=True)
+    editor: fields.Field[dict[str, Any] | None] = fields.JSONField(null=True)
 
     class Meta:
         table = "preferences"

@@ -8,6 +8,7 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import jwt
 
@@ -59,7 +60,7 @@ def issue(
     return jwt.encode(payload, secret, algorithm=ALGORITHM)
 
 
-def token_id(token: str, payload: dict) -> str:
+def token_id(token: str, payload: dict[str, Any]) -> str:
     """Our tokens carry a ``jti``; the Node server's do not, so theirs are known by a digest."""
     jti = payload.get("jti")
     if isinstance(jti, str) and 0 < len(jti) <= 64:

@@ -34,6 +34,7 @@ import signal
 import struct
 import sys
 import tempfile
+from typing import Any
 
 CLONE_NEWNS = 0x00020000
 CLONE_NEWUTS = 0x04000000
@@ -307,7 +308,7 @@ def install_syscall_filter() -> bool:
     return True
 
 
-def limit_and_drop(config: dict) -> None:
+def limit_and_drop(config: dict[str, Any]) -> None:
     """In the program's process, just before exec."""
     cpu = config["cpu_seconds"]
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
@@ -325,7 +326,7 @@ def limit_and_drop(config: dict) -> None:
     install_syscall_filter()
 
 
-def start_program(config: dict, main: str) -> int:
+def start_program(config: dict[str, Any], main: str) -> int:
     pid = os.fork()
     if pid == 0:
         try:
@@ -351,7 +352,7 @@ def report(status: int, channel: int) -> None:
     os.write(channel, str(status).encode())
 
 
-def run_as_init(config: dict, code: bytes, channel: int) -> None:
+def run_as_init(config: dict[str, Any], code: bytes, channel: int) -> None:
     """PID 1 of the run's namespace. When it ends, the kernel kills what else is left."""
     _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     private_filesystems(config["tmpfs_bytes"], config["system"])
@@ -371,7 +372,7 @@ def end_like(status: int) -> None:
     os._exit(os.WEXITSTATUS(status) if os.WIFEXITED(status) else 1)
 
 
-def run_isolated(config: dict, code: bytes) -> None:
+def run_isolated(config: dict[str, Any], code: bytes) -> None:
     enter_namespaces(os.geteuid() == 0)
     reader, writer = os.pipe()
     init = os.fork()
@@ -388,7 +389,7 @@ def run_isolated(config: dict, code: bytes) -> None:
     end_like(int(status) if status else 127 << 8)
 
 
-def run_plain(config: dict, code: bytes) -> None:
+def run_plain(config: dict[str, Any], code: bytes) -> None:
     """No namespaces here: limits, the run's uid and a private folder only."""
     folder = tempfile.mkdtemp(prefix="codincod-run-")
     main = os.path.join(folder, "main.py")
@@ -421,7 +422,7 @@ def kill_all_of(uid: int | None) -> None:
     os.waitpid(pid, 0)
 
 
-def probe() -> dict:
+def probe() -> dict[str, Any]:
     """Which layers this host allows, tried for real in a throwaway child."""
     as_root = os.geteuid() == 0
     reader, writer = os.pipe()

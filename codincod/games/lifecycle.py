@@ -21,7 +21,7 @@ import random
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from codincod.games.modes import MODES
 
@@ -109,7 +109,10 @@ def accepts_hand_ins(phase: GamePhase) -> bool:
     return phase in (GamePhase.RUNNING, GamePhase.GRACE)
 
 
-def wire_status(phase: GamePhase) -> str:
+WireStatus = Literal["waiting", "in_progress", "finished"]
+
+
+def wire_status(phase: GamePhase) -> WireStatus:
     """The status the API shows: ``waiting``, ``in_progress`` or ``finished``."""
     if phase is GamePhase.COUNTDOWN:
         return "waiting"

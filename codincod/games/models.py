@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tortoise import fields
 from tortoise.models import Model
@@ -185,7 +185,7 @@ class GameEvent(Model):
         "models.User", related_name="game_events", null=True, on_delete=fields.SET_NULL
     )
     user_id: str | None
-    data: fields.Field[dict] = fields.JSONField(default=dict)
+    data: fields.Field[dict[str, Any]] = fields.JSONField(default=dict)
 
     class Meta:
         table = "game_events"

@@ -99,7 +99,7 @@ async def join_late(actor: Actor, game_id: str) -> bool:
 async def wrote_puzzle(user_id: str, game: Game) -> bool:
     """Whether the user wrote the game's puzzle (and so may not play it)."""
     authors = await Puzzle.filter(id=game.puzzle_id).values_list("author_id", flat=True)
-    return bool(authors) and authors[0] == user_id
+    return bool(authors) and str(authors[0]) == user_id
 
 
 async def seat(game_id: str, user_id: str, *, late: bool) -> bool:

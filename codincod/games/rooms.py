@@ -431,7 +431,8 @@ async def _left_or_closed(room_id: str, change: str = "left") -> str:
     if change != "left":
         return change
     states = await WaitingRoom.filter(id=room_id).values_list("state", flat=True)
-    return "closed" if states and states[0] == lifecycle.RoomState.CLOSED else "left"
+    closed = bool(states) and str(states[0]) == lifecycle.RoomState.CLOSED
+    return "closed" if closed else "left"
 
 
 async def _view(room_id: str) -> RoomView:

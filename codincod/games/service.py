@@ -57,7 +57,8 @@ async def _running_game_of(actor: Actor, game_id: str) -> tuple[Game, list[str]]
     game = await Game.get_or_none(id=game_id.lower())
     if game is None:
         raise NotFound(f"couldn't find a game with id ({game_id})", title="Game not found")
-    players = list(await GamePlayer.filter(game_id=game.id).values_list("user_id", flat=True))
+    seated = await GamePlayer.filter(game_id=game.id).values_list("user_id", flat=True)
+    players = [str(user_id) for user_id in seated]
     if actor.id not in players:
         raise Forbidden("You are not a player in this game", title="Not a player")
     current = lifecycle.phase_of(game, utcnow())
@@ -65,7 +66,7 @@ async def _running_game_of(actor: Actor, game_id: str) -> tuple[Game, list[str]]
         raise InvalidInput("The game has not started yet", title="Game not started")
     if not lifecycle.accepts_hand_ins(current):
         raise InvalidInput("The game is over", title="Game is over")
-    return game, players  # type: ignore[return-value]
+    return game, players
 
 
 def _check_fits(game: Game, submission: Submission) -> None:

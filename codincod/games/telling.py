@@ -254,7 +254,7 @@ def changes_game(event: dict[str, Any]) -> bool:
 
 
 def changes_room_list(event: dict[str, Any]) -> bool:
-    return event["kind"] == events.ROOMS
+    return bool(event["kind"] == events.ROOMS)
 
 
 _STAFF_NAMES = {

@@ -248,7 +248,8 @@ class Connection:
         """Write the rows that are new or differ from what is stored; say which were which."""
         unique: dict[str, Row] = {row["id"]: row for row in rows}
         if self._lite is not None:
-            return await self._lite.run(lambda db: _lite_upsert(db, table, unique))
+            written: Written = await self._lite.run(lambda db: _lite_upsert(db, table, unique))
+            return written
         if await self._was_empty(table):  # nothing to compare with: every row is new
             values = [stored(table, row) for row in unique.values()]
             await self.insert(table, values)

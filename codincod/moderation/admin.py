@@ -78,9 +78,10 @@ async def users(actor: Actor, query: UserQuery) -> Page[UserRow]:
         found = found.filter(username__icontains=query.query)
     if query.role:
         found = found.filter(role=query.role)
-    banned_ids = set(
-        await UserBan.filter(is_active=True).values_list("user_id", flat=True)
-    )  # bans in force are few; their ids are read once
+    banned_ids = {
+        str(user_id)
+        for user_id in await UserBan.filter(is_active=True).values_list("user_id", flat=True)
+    }  # bans in force are few; their ids are read once
     if query.banned is True:
         found = found.filter(id__in=list(banned_ids))
     elif query.banned is False:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tortoise import fields
 from tortoise.models import Model
@@ -119,7 +119,7 @@ class AuditEntry(Model):
     target_type = fields.CharField(max_length=16)
     target_id = fields.CharField(max_length=64)
     reason = fields.CharField(max_length=1000, null=True)
-    details: fields.Field[dict] = fields.JSONField(default=dict)
+    details: fields.Field[dict[str, Any]] = fields.JSONField(default=dict)
 
     class Meta:
         table = "audit_log"

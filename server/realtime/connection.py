@@ -8,6 +8,7 @@ import contextlib
 import itertools
 import logging
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -95,7 +96,7 @@ class Connection:
     def user_id(self) -> str:
         return self.actor.id
 
-    def send(self, event: dict[str, Any]) -> None:
+    def send(self, event: Mapping[str, Any]) -> None:
         self.send_text(encode(event).decode())
 
     def send_text(self, text: str) -> None:

@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import cast
 
 from codincod.games import api as games
+from server import shapes
 from server.wire import game_dto, puzzle_page_dto, room_dto, rooms_dto
 
 
-def game_frame(message: games.Message) -> dict[str, Any]:
+def game_frame(message: games.Message) -> shapes.GameFrame:
     match message:
         case games.Overview(view=view, puzzle=puzzle):
-            body = {"event": "game:overview", "game": game_dto(view)}
+            body: shapes.GameOverviewFrame = {"event": "game:overview", "game": game_dto(view)}
             if puzzle is not None:  # a player's first overview once the game runs
                 body["puzzle"] = puzzle_page_dto(puzzle)
             return body
         case games.Finished(view=view):
             return {"event": "game:finished", "game": game_dto(view)}
         case games.ChatLine(line=line):
-            return {"event": "message:send", "chatMessage": line}
+            return {"event": "message:send", "chatMessage": cast(shapes.ChatLine, line)}
         case games.LanguageChosen(username=username, language=language):
             return {"event": "language:change", "language": language, "username": username}
         case games.Refused(message=text):
@@ -26,14 +27,19 @@ def game_frame(message: games.Message) -> dict[str, Any]:
     raise TypeError(f"no frame for {message!r}")
 
 
-def lobby_frame(message: games.LobbyMessage) -> dict[str, Any]:
+def lobby_frame(message: games.LobbyMessage) -> shapes.LobbyFrame:
     match message:
         case games.RoomList(rooms=rooms):
             return {"event": "rooms:overview", "rooms": rooms_dto(rooms)}
         case games.RoomOverview(room=room):
             return {"event": "room:overview", "room": room_dto(room)}
         case games.RoomChatLine(line=line):
-            return {"event": "room:chat-message", **line}
+            return {
+                "event": "room:chat-message",
+                "username": line["username"],
+                "message": line["message"],
+                "createdAt": line["createdAt"],
+            }
         case games.GameStarting(game_url=url, start_time=start):
             return {"event": "game:start", "gameUrl": url, "startTime": start}
     raise TypeError(f"no frame for {message!r}")
