@@ -274,6 +274,18 @@ async def test_votes_toggle_and_stay_exact_under_concurrency(server) -> None:
     comment = await Comment.get(id=comment_id)
     assert (comment.upvote, comment.downvote) == (8, 4)
     assert await CommentVote.filter(comment_id=comment_id).count() == 12
+    # One user toggling from several tabs at once: whatever wins, the counts are the votes.
+    racing = await asyncio.gather(
+        *(vote(voters[0], kind) for kind in ("upvote", "downvote", "upvote", "downvote") * 2)
+    )
+    assert set(racing) <= {200, 409}
+    comment = await Comment.get(id=comment_id)
+    stored = CommentVote.filter(comment_id=comment_id)
+    ups, downs = (
+        await stored.filter(type="upvote").count(),
+        await stored.filter(type="downvote").count(),
+    )
+    assert (comment.upvote, comment.downvote) == (ups, downs)
 
 
 async def test_reports_for_every_target(server) -> None:

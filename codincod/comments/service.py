@@ -7,11 +7,12 @@ its author or a moderator, replies included.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from codincod import db
 from codincod.actors import Actor
 from codincod.comments.models import Comment, CommentVote
 from codincod.comments.schemas import CommentCreate, VoteRequest
@@ -32,7 +33,7 @@ class CommentView:
 async def _visible_comment(actor: Actor | None, comment_id: str) -> Comment:
     if not is_valid_id(comment_id):
         raise NotFound(NOT_FOUND)
-    comment = await Comment.get_or_none(id=comment_id.lower()).prefetch_related("author", "puzzle")
+    comment = await Comment.get_or_none(id=comment_id.lower()).select_related("author", "puzzle")
     if comment is None:
         raise NotFound(NOT_FOUND)
     puzzle: Puzzle = comment.puzzle
@@ -91,41 +92,19 @@ async def delete(actor: Actor, comment_id: str) -> None:
     await comment.delete()  # replies and votes follow through ON DELETE CASCADE
 
 
-_RECOUNT = """
-UPDATE comments SET
-    upvote = (SELECT COUNT(*) FROM comment_votes WHERE comment_id = $1 AND type = 'upvote'),
-    downvote = (SELECT COUNT(*) FROM comment_votes WHERE comment_id = $1 AND type = 'downvote')
-WHERE id = $1
-"""
-
-
 async def vote(actor: Actor, comment_id: str, data: VoteRequest) -> CommentView:
     """Toggle the actor's vote: the same type again removes it, the other type switches it.
-    Counts are recounted from the votes in the same transaction, under a row lock on the
-    comment, so concurrent votes always add up."""
+    The vote and the comment's counts change in one transaction, the counts by what the vote
+    row actually did (a delete or switch that another request made first counts nothing), so
+    concurrent votes always add up without holding the comment's row for the whole change."""
     comment = await _visible_comment(actor, comment_id)
     try:
         async with in_transaction() as connection:
-            locked = (
-                await Comment.select_for_update().using_db(connection).get_or_none(id=comment.id)
-            )
-            if locked is None:  # deleted since we looked
-                raise NotFound(NOT_FOUND)
-            existing = (
-                await CommentVote.filter(comment_id=comment.id, user_id=actor.id)
-                .using_db(connection)
-                .get_or_none()
-            )
-            if existing is None:
-                await CommentVote.create(
-                    comment_id=comment.id, user_id=actor.id, type=data.type, using_db=connection
-                )
-            elif existing.type == data.type:
-                await existing.delete(using_db=connection)
-            else:
-                existing.type = data.type
-                await existing.save(using_db=connection, update_fields=["type"])
-            await connection.execute_query(db.sql(_RECOUNT), [comment.id])
+            up, down = await _toggle(connection, comment.id, actor.id, data.type)
+            if up or down:
+                counts = Comment.filter(id=comment.id).using_db(connection)
+                if not await counts.update(upvote=F("upvote") + up, downvote=F("downvote") + down):
+                    raise NotFound(NOT_FOUND)  # deleted since we looked
     except IntegrityError as error:
         if not await Comment.exists(id=comment.id):  # deleted while the vote was cast
             raise NotFound(NOT_FOUND) from error
@@ -135,3 +114,24 @@ async def vote(actor: Actor, comment_id: str, data: VoteRequest) -> CommentView:
     if counted is None:
         raise NotFound(NOT_FOUND)
     return await _with_replies(counted)
+
+
+async def _toggle(connection: Any, comment_id: str, user_id: str, kind: str) -> tuple[int, int]:
+    """Change the user's vote on the comment; what it did to the counts (up, down)."""
+    votes = CommentVote.filter(comment_id=comment_id, user_id=user_id).using_db(connection)
+    existing = await votes.first()
+    if existing is None:
+        await CommentVote.create(
+            comment_id=comment_id, user_id=user_id, type=kind, using_db=connection
+        )
+        return _counted(kind, 1)
+    if existing.type == kind:
+        gone = await votes.filter(type=kind).delete()
+        return _counted(kind, -gone)
+    moved = await votes.filter(type=existing.type).update(type=kind)
+    added, removed = _counted(kind, moved), _counted(existing.type, -moved)
+    return added[0] + removed[0], added[1] + removed[1]
+
+
+def _counted(kind: str, change: int) -> tuple[int, int]:
+    return (change, 0) if kind == "upvote" else (0, change)
