@@ -331,7 +331,8 @@ async def start(actor: Actor, room_id: str, timing: Timing) -> Game:
         await room.save(update_fields=["state", "game_id", "updated_at"])
     game_url = f"/multiplayer/{game.id}"
     await events.lobby(events.ROOM_START, room=room_id, gameUrl=game_url, startTime=game.start_time)
-    await events.lobby(events.ROOMS)
+    if room.visibility == "public":  # it leaves the lobby's list
+        await events.lobby(events.ROOMS)
     return game
 
 
@@ -419,20 +420,21 @@ async def _drop(room_ids: list[str], user_id: str) -> None:
 
 async def _announce(first: str, *others: str, change: str = "left") -> None:
     """``first`` changed by ``change`` (created, joined, left); ``others`` were left. A room
-    that somebody left and that is now empty is announced as closed."""
-    await events.lobby(events.ROOM, room=first, change=await _left_or_closed(first, change))
-    for room_id in dict.fromkeys(others):
-        if room_id != first:
-            await events.lobby(events.ROOM, room=room_id, change=await _left_or_closed(room_id))
-    await events.lobby(events.ROOMS)
+    that somebody left and that is now empty is announced as closed. The lobby's list of
+    rooms is announced only when a public room changed: it lists no private room."""
+    rooms = dict.fromkeys((first, *others))
+    rows = await WaitingRoom.filter(id__in=list(rooms)).values_list("id", "state", "visibility")
+    found = {str(room_id): (str(state), str(visibility)) for room_id, state, visibility in rows}
+    for room_id in rooms:
+        state, _ = found.get(room_id, (lifecycle.RoomState.CLOSED, "private"))
+        told = change if room_id == first and change != "left" else _left_or_closed(state)
+        await events.lobby(events.ROOM, room=room_id, change=told)
+    if any(visibility == "public" for _, visibility in found.values()):
+        await events.lobby(events.ROOMS)
 
 
-async def _left_or_closed(room_id: str, change: str = "left") -> str:
-    if change != "left":
-        return change
-    states = await WaitingRoom.filter(id=room_id).values_list("state", flat=True)
-    closed = bool(states) and str(states[0]) == lifecycle.RoomState.CLOSED
-    return "closed" if closed else "left"
+def _left_or_closed(state: str) -> str:
+    return "closed" if state == lifecycle.RoomState.CLOSED else "left"
 
 
 async def _view(room_id: str) -> RoomView:

@@ -88,6 +88,9 @@ class Connection:
         self.plays = False  # game sockets: the user is a player (a seat is never taken back)
         self.checked_at = time.monotonic()  # when the session was last found valid
         self.held = False  # its session changed: no staff frames until it is rechecked
+        # game sockets: the players' talk that came while the greeting was read, sent after it
+        self.greeted = False
+        self.talk_waiting: list[tuple[Any, str]] = []
         self._outbox: asyncio.Queue[str | None] = asyncio.Queue(OUTBOX)
         self._writer = asyncio.get_running_loop().create_task(self._write())
         self.closed = False

@@ -241,7 +241,9 @@ class Hub:
     async def _to_players(self, game_id: str, talk: games.Message) -> None:
         frame = encode(game_frame(talk)).decode()
         for conn in list(self.games.get(game_id, {}).values()):
-            if games.hears_talk(conn):
+            if not conn.greeted:  # kept until its greeting (and chat replay) is out
+                conn.talk_waiting.append((talk, frame))
+            elif games.hears_talk(conn):
                 conn.send_text(frame)
 
     async def refresh_game(self, game_id: str, only: Connection | None = None) -> None:
@@ -260,11 +262,24 @@ class Hub:
         if greeting is None:
             return False
         self.tell(conn, greeting.messages)
+        self._after_greeting(conn, greeting.messages)
         if "start" in greeting.wake_at:  # the countdown's end: the players get the puzzle
             self._at(game_id, "start", greeting.wake_at["start"], self.refresh_game)
         if "end" in greeting.wake_at:
             self._at(game_id, "end", greeting.wake_at["end"], self._ended)
         return True
+
+    @staticmethod
+    def _after_greeting(conn: Connection, told: list[games.Message]) -> None:
+        """The talk that came while the greeting was read, in order, but for the lines its
+        chat replay already held (the page adds every line it is sent)."""
+        replayed = {m.line.get("_id") for m in told if isinstance(m, games.ChatLine)}
+        waiting, conn.talk_waiting, conn.greeted = conn.talk_waiting, [], True
+        for talk, frame in waiting:
+            if isinstance(talk, games.ChatLine) and talk.line.get("_id") in replayed:
+                continue
+            if games.hears_talk(conn):
+                conn.send_text(frame)
 
     @staticmethod
     def tell(conn: Connection, messages: list[games.Message]) -> None:

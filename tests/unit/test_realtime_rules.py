@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import time
 
+import orjson
 import pytest
 
 from codincod.errors import InvalidInput
 from codincod.games import events
 from codincod.games.rooms import RoomOptions
+from codincod.games.telling import ChatLine
 from codincod.validation import parse
 from server.realtime.connection import Bucket, close_reason
 
@@ -102,3 +104,60 @@ def test_room_options(options: dict, expected: tuple) -> None:
 def test_room_options_refused(options: dict) -> None:
     with pytest.raises(InvalidInput):
         parse(RoomOptions, options)
+
+
+class _Socket:
+    """What the hub needs of a game socket, without a network."""
+
+    def __init__(self, user_id: str, plays: bool = True) -> None:
+        self.id, self.user_id, self.plays = id(self), user_id, plays
+        self.greeted, self.talk_waiting, self.sent = False, [], []
+
+    def send_text(self, text: str) -> None:
+        self.sent.append(orjson.loads(text))
+
+    def send(self, frame: dict) -> None:
+        self.sent.append(orjson.loads(orjson.dumps(frame)))
+
+
+def _line(n: int) -> ChatLine:
+    return ChatLine({"_id": f"{n:024d}", "username": "a", "message": f"line {n}", "createdAt": 0})
+
+
+@pytest.mark.parametrize(
+    ("replayed", "live", "heard"),
+    [
+        ([1, 2], [2, 3], [1, 2, 3]),  # a line both replayed and said live: once
+        ([], [1, 2], [1, 2]),  # no replay (the page kept its chat): the live lines
+        ([1, 2, 3], [1, 2, 3], [1, 2, 3]),
+        ([1], [], [1]),
+    ],
+)
+async def test_talk_during_a_greeting_follows_the_replay_once(
+    replayed: list[int], live: list[int], heard: list[int]
+) -> None:
+    from server.realtime.connection import ChatBudget
+    from server.realtime.hub import Hub
+
+    hub, socket = Hub(ChatBudget()), _Socket("a")
+    hub.games["g"] = {socket.id: socket}  # type: ignore[dict-item]
+    for n in live:  # said while the greeting was read
+        await hub._to_players("g", _line(n))
+    assert socket.sent == []
+    told = [_line(n) for n in replayed]
+    hub.tell(socket, told)  # type: ignore[arg-type]
+    hub._after_greeting(socket, told)  # type: ignore[arg-type]
+    await hub._to_players("g", _line(99))  # greeted: straight through
+    messages = [f["chatMessage"]["message"] for f in socket.sent if f["event"] == "message:send"]
+    assert messages == [f"line {n}" for n in [*heard, 99]]
+
+
+async def test_watchers_are_not_told_the_talk_held_for_them() -> None:
+    from server.realtime.connection import ChatBudget
+    from server.realtime.hub import Hub
+
+    hub, watcher = Hub(ChatBudget()), _Socket("w", plays=False)
+    hub.games["g"] = {watcher.id: watcher}  # type: ignore[dict-item]
+    await hub._to_players("g", _line(1))
+    hub._after_greeting(watcher, [])  # type: ignore[arg-type]
+    assert watcher.sent == []
