@@ -6,7 +6,7 @@ from __future__ import annotations
 import httpx
 
 from codincod.accounts.models import User
-from tests.support import register
+from tests.support import eventually, register
 
 
 def cookie(token: str) -> dict[str, str]:
@@ -29,4 +29,10 @@ async def player(http: httpx.AsyncClient, name: str, password: str = "a long pas
 async def moderator(http: httpx.AsyncClient, name: str, *, admin: bool = False):
     token, found = await player(http, name)
     await User.filter(id=found).update(role="moderator", is_admin=admin)
+
+    # The server hears of the change through the database's notification, a moment later.
+    async def role() -> str:
+        return (await http.get("/api/v1/user/me", headers=cookie(token))).json()["role"]
+
+    await eventually(role, "moderator")
     return token, found

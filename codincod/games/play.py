@@ -52,9 +52,8 @@ async def load(game_id: str) -> GameView | None:
     game = await Game.get_or_none(id=game_id.lower()).select_related("owner")
     if game is None:
         return None
-    seats = await GamePlayer.filter(game_id=game.id).order_by("position", "joined_at")
-    seats_users = {u.id: u for u in await User.filter(id__in=[s.user_id for s in seats])}
-    players = [seats_users[s.user_id] for s in seats if s.user_id in seats_users]
+    seats = GamePlayer.filter(game_id=game.id).order_by("position", "joined_at")
+    players = [seat.user for seat in await seats.select_related("user")]
     phase = lifecycle.phase_of(game, utcnow())
     return GameView(game, players, game.owner, await _handed_in(game), phase)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Annotated
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F, Subquery
 from tortoise.queryset import QuerySet
@@ -38,6 +38,17 @@ class PermanentBan(Schema):
 
 
 class TemporaryBan(PermanentBan):
+    # One of the lengths, as a number, is needed: the document says so, for clients (and
+    # fuzzers) to know.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {"required": [name], "properties": {name: {"type": "number"}}}
+                for name in ("duration", "durationMs")
+            ]
+        }
+    )
+
     duration: Annotated[float, Field(gt=0, le=MAX_DAYS)] | None = None  # days (the frontend)
     durationMs: Annotated[float, Field(gt=0, le=MAX_DAYS * 86_400_000)] | None = None  # Node
 

@@ -93,6 +93,7 @@ async def upgrade(
             details = {"applied": applied, "backup": str(copy) if copy else None}
             await audit.record(actor, "migrate", "database", settings.dialect, None, **details)
 
-    if applied or not actor.is_operator:  # a start-up with nothing to do leaves no trace
+    # A new database's first migrations, and a start-up with nothing to do, leave no trace.
+    if (applied and before.applied) or not actor.is_operator:
         await migrations.audited(record)
     return Upgraded(applied, copy, after.pending)
