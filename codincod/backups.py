@@ -1,6 +1,10 @@
-"""Backups of the database, taken before a migration runs: SQLite through its online backup
-API (consistent while the server writes), PostgreSQL with ``pg_dump`` (custom format, for
-``pg_restore``). Files go to ``<data_dir>/backups``."""
+"""Backups of the database: SQLite through its online backup API (consistent while the server
+writes), PostgreSQL with ``pg_dump`` (custom format, for ``pg_restore``). Taken before every
+upgrade that has something to migrate, or on demand; they go to ``<data_dir>/backups``.
+
+A restore brings back exactly the backed-up state. It refuses a backup of a newer schema
+than this version knows (restore it with the version that made it, or upgrade codincod).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,8 @@ import asyncio
 import shutil
 import sqlite3
 from pathlib import Path
+
+import asyncpg
 
 from codincod.config import Settings
 from codincod.errors import Unavailable
@@ -24,14 +30,17 @@ def _stamp() -> str:
     return utcnow().strftime("%Y%m%dT%H%M%S.%fZ")
 
 
-async def back_up(settings: Settings) -> Path:
-    """A full copy of the database now; its path."""
+def sqlite_path(settings: Settings) -> Path:
+    return Path(settings.resolved_database_url.removeprefix("sqlite://"))
+
+
+async def back_up(settings: Settings, out: Path | None = None) -> Path:
+    """A full copy of the database now (to ``out``, else the backups folder); its path."""
     if settings.dialect == "sqlite":
-        source = Path(settings.resolved_database_url.removeprefix("sqlite://"))
-        target = _folder(settings) / f"codincod-{_stamp()}.sqlite3"
-        await asyncio.to_thread(_sqlite_copy, source, target)
+        target = out or _folder(settings) / f"codincod-{_stamp()}.sqlite3"
+        await asyncio.to_thread(_sqlite_copy, sqlite_path(settings), target)
         return target
-    return await _pg_dump(settings)
+    return await _pg_dump(settings, out or _folder(settings) / f"codincod-{_stamp()}.dump")
 
 
 def keep_latest(settings: Settings, count: int) -> list[Path]:
@@ -49,7 +58,7 @@ def _sqlite_copy(source: Path, target: Path) -> None:
     target.chmod(0o600)
 
 
-async def _pg_dump(settings: Settings) -> Path:
+async def _pg_dump(settings: Settings, target: Path) -> Path:
     tool = shutil.which("pg_dump")
     if tool is None:
         raise Unavailable(
@@ -57,8 +66,7 @@ async def _pg_dump(settings: Settings) -> Path:
             " client tools (e.g. `apt install postgresql-client`), or upgrade without a backup"
             " (`codincod db upgrade --no-backup`)"
         )
-    target = _folder(settings) / f"codincod-{_stamp()}.dump"
-    url = settings.resolved_database_url.replace("postgres://", "postgresql://", 1)
+    url = _libpq_url(settings)
     process = await asyncio.create_subprocess_exec(
         tool,
         "--format=custom",
@@ -71,3 +79,79 @@ async def _pg_dump(settings: Settings) -> Path:
     if process.returncode != 0:
         raise Unavailable(f"pg_dump failed: {errors.decode(errors='replace')[:300]}")
     return target
+
+
+def _libpq_url(settings: Settings) -> str:
+    return settings.resolved_database_url.replace("postgres://", "postgresql://", 1)
+
+
+# --- restoring ----------------------------------------------------------------------------------
+
+
+class NewerBackup(Unavailable):
+    """The backup's schema has migrations this version does not know."""
+
+    status = 409
+
+
+async def schema_of(settings: Settings, backup: Path) -> list[str]:
+    """The migrations applied in the backup (aerich's versions)."""
+    if settings.dialect == "sqlite":
+        return await asyncio.to_thread(_sqlite_versions, backup)
+    listing = await _run("pg_restore", "--data-only", "--table=aerich", "--file=-", str(backup))
+    versions = []
+    in_copy = False
+    for line in listing.splitlines():
+        if line.startswith("COPY ") and "aerich" in line:
+            in_copy = True
+        elif in_copy and line == "\\.":
+            in_copy = False
+        elif in_copy:
+            versions.append(line.split("\t")[1])  # id, version, app, content
+    return versions
+
+
+def _sqlite_versions(backup: Path) -> list[str]:
+    with sqlite3.connect(f"file:{backup}?mode=ro", uri=True) as copy:
+        return [row[0] for row in copy.execute("SELECT version FROM aerich ORDER BY id")]
+
+
+def refuse_newer(versions: list[str], known: list[str], backup: Path) -> None:
+    unknown = [version for version in versions if version not in known]
+    if unknown:
+        raise NewerBackup(
+            f"{backup} comes from a newer codincod (it has migrations {', '.join(unknown)} that"
+            " this version does not know): restore it with that version, or upgrade codincod"
+        )
+
+
+async def restore(settings: Settings, backup: Path) -> None:
+    """Replace the database with the backup, schema and all: a restore after an upgrade
+    brings back the schema from before it too."""
+    if settings.dialect == "sqlite":
+        await asyncio.to_thread(_sqlite_copy, backup, sqlite_path(settings))
+        return
+    await _run("pg_restore", "--list", str(backup))  # a readable dump, before anything goes
+    connection = await asyncpg.connect(settings.resolved_database_url)
+    try:
+        await connection.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+    finally:
+        await connection.close()
+    url = _libpq_url(settings)
+    await _run("pg_restore", "--no-owner", "--exit-on-error", f"--dbname={url}", str(backup))
+
+
+async def _run(tool_name: str, *args: str) -> str:
+    tool = shutil.which(tool_name)
+    if tool is None:
+        raise Unavailable(
+            f"{tool_name} is not installed here: install PostgreSQL's client tools"
+            " (e.g. `apt install postgresql-client`)"
+        )
+    process = await asyncio.create_subprocess_exec(
+        tool, *args, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+    )
+    output, errors = await process.communicate()
+    if process.returncode != 0:
+        raise Unavailable(f"{tool_name} failed: {errors.decode(errors='replace')[:300]}")
+    return output.decode(errors="replace")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any, TypeVar, cast
 
 import click
@@ -188,17 +189,50 @@ def _upgrade(settings: Any, *, backup: bool) -> None:
 
 
 @db.command()
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write it (default: a new file under the data directory's backups/).",
+)
 @click.pass_context
-def backup(ctx: click.Context) -> None:
-    """Copy the database to <data dir>/backups now (SQLite's online backup, or pg_dump's
-    custom format for pg_restore); prints the file's path."""
+def backup(ctx: click.Context, out: Path | None) -> None:
+    """Back the database up now: SQLite's online backup (safe while serving), PostgreSQL's
+    pg_dump (custom format). `codincod db restore FILE` brings it back."""
     from codincod import backups
 
+    settings = _settings(ctx)
     try:
-        path = asyncio.run(backups.back_up(_settings(ctx)))
+        made = asyncio.run(backups.back_up(settings, out))
     except Exception as error:
         _fail_on_domain_error(error)
-    click.echo(f"backed up to {path}")
+    click.echo(f"backed up the {settings.dialect} database to {made}")
+
+
+@db.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask: replace the database.")
+@click.pass_context
+def restore(ctx: click.Context, file: Path, yes: bool) -> None:
+    """Replace the database with a backup from `codincod db backup` (or an upgrade). Everything
+    written since the backup is lost. Stop the servers first, and start them after."""
+    from codincod import backups, dbmigrate
+
+    settings = _settings(ctx)
+    try:
+        versions = asyncio.run(backups.schema_of(settings, file))
+        backups.refuse_newer(versions, dbmigrate.migration_files(settings), file)
+    except Exception as error:
+        _fail_on_domain_error(error)
+    if not yes:
+        if not sys.stdin.isatty():
+            raise click.ClickException("no terminal to ask: pass --yes to replace the database")
+        where = settings.resolved_database_url.split("@")[-1]
+        click.confirm(f"Replace the {settings.dialect} database ({where}) with {file}?", abort=True)
+    try:
+        asyncio.run(backups.restore(settings, file))
+    except Exception as error:
+        _fail_on_domain_error(error)
+    click.echo(f"restored {file} ({len(versions)} migrations); start the servers again")
 
 
 @db.command()
