@@ -205,7 +205,7 @@ def backup(ctx: click.Context, out: Path | None) -> None:
         made = asyncio.run(backups.back_up(settings, out))
     except Exception as error:
         _fail_on_domain_error(error)
-    click.echo(f"backed up the {settings.dialect} database to {made}")
+    click.echo(f"backed up to {made}")
 
 
 @db.command()
