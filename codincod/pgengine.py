@@ -11,7 +11,6 @@ unfinished transaction needs undoing.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from typing import Any
 
@@ -49,47 +48,9 @@ class _GuardedTransaction(TransactionContextPooled):
         return self.client
 
 
-class FairPool(asyncpg.Pool):  # type: ignore[misc]
-    """asyncpg's pool, handing connections out first come, first served. Its queue lets a
-    newcomer take a connection that was just handed to a waiter, and the waiter goes to the
-    back: under load, some requests waited seconds while others got a connection at once.
-    A semaphore of the pool's size (fair since Python 3.11.1) orders them."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._turns = asyncio.Semaphore(self._maxsize)
-
-    async def _acquire(self, timeout: float | None) -> Any:
-        await self._turns.acquire()
-        try:
-            return await super()._acquire(timeout)
-        except BaseException:
-            self._turns.release()
-            raise
-
-    async def release(self, connection: Any, *, timeout: float | None = None) -> None:
-        if getattr(connection, "_con", None) is None:
-            await super().release(connection, timeout=timeout)  # released already
-            return
-        try:
-            await super().release(connection, timeout=timeout)
-        finally:
-            self._turns.release()
-
-
-_POOL_DEFAULTS: dict[str, Any] = {
-    "max_queries": 50_000,
-    "max_inactive_connection_lifetime": 300.0,
-    "loop": None,
-    "connection_class": asyncpg.Connection,
-    "record_class": asyncpg.Record,
-}
-
-
 class LeanAsyncpgClient(AsyncpgDBClient):
     async def create_pool(self, **kwargs: Any) -> asyncpg.Pool:
-        options = {**_POOL_DEFAULTS, **kwargs}
-        return await FairPool(None, reset=release_cleanly, **options)
+        return await asyncpg.create_pool(None, reset=release_cleanly, **kwargs)
 
     def _in_transaction(self) -> TransactionContext:
         return _GuardedTransaction(TransactionWrapper(self), self._pool_init_lock)

@@ -79,37 +79,8 @@ async def test_a_transaction_cancelled_as_it_begins_gives_its_connection_back(or
                 await task
     await asyncio.sleep(0.3)
     assert pool._queue.qsize() == pool._maxsize  # every holder free again
-    assert pool._turns._value == pool._maxsize  # and every turn (the pool hands out fairly)
     rows = await db.fetch_all(
         "SELECT COUNT(*) AS n FROM pg_stat_activity WHERE datname = current_database()"
         " AND state = 'idle in transaction' AND pid <> pg_backend_pid()"
     )
     assert rows[0]["n"] == 0
-
-
-async def test_the_pool_hands_connections_out_first_come_first_served(orm: Any) -> None:
-    """With every connection taken, waiters get one in the order they asked, whoever asks
-    meanwhile (asyncpg's own queue lets a newcomer take a connection a waiter was given)."""
-    if db.dialect() != "postgres":
-        pytest.skip("SQLite has no pool")
-    import asyncio
-
-    await db.connection().execute_query("SELECT 1")
-    pool = db.connection()._pool
-    held = [await pool.acquire() for _ in range(pool._maxsize)]
-    order: list[int] = []
-
-    async def wait_turn(n: int) -> None:
-        connection = await pool.acquire()
-        order.append(n)
-        await asyncio.sleep(0)
-        await pool.release(connection)
-
-    waiters = [asyncio.create_task(wait_turn(n)) for n in range(5)]
-    await asyncio.sleep(0.05)
-    for connection in held:
-        await pool.release(connection)
-        late = asyncio.create_task(wait_turn(100 + len(order)))  # asks as one is handed over
-        waiters.append(late)
-    await asyncio.gather(*waiters)
-    assert order[:5] == [0, 1, 2, 3, 4]
