@@ -20,6 +20,9 @@ COMMANDS = [
     ["user"],
     ["user", "create"],
     ["user", "set-role"],
+    ["doctor"],
+    ["db", "backup"],
+    ["db", "restore"],
 ]
 
 

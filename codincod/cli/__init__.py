@@ -150,6 +150,28 @@ def show_config(ctx: click.Context) -> None:
         click.echo(f"    {item.description}")
 
 
+@main.command()
+@click.pass_context
+def doctor(ctx: click.Context) -> None:
+    """Check this install: configuration, database and migrations, the JWT secret and its file's
+    permission, the frontend origin, where code runs and how it is isolated, free disk for
+    backups. Prints what to fix; exits 1 when anything fails."""
+    from codincod import doctor as checks
+
+    settings = _settings(ctx)
+    findings = asyncio.run(checks.examine(settings))
+    marks = {checks.Verdict.OK: "ok  ", checks.Verdict.WARN: "warn", checks.Verdict.FAIL: "FAIL"}
+    for finding in findings:
+        click.echo(f"{marks[finding.verdict]}  {finding.check}: {finding.detail}")
+        if finding.fix:
+            click.echo(f"      -> {finding.fix}")
+    failed = [f for f in findings if f.verdict is checks.Verdict.FAIL]
+    if failed:
+        raise click.ClickException(f"{len(failed)} check(s) failed: fix them and run it again")
+    warned = any(f.verdict is checks.Verdict.WARN for f in findings)
+    click.echo("all checks pass" + (" (mind the warnings)" if warned else ""))
+
+
 # --- db ------------------------------------------------------------------------------------------
 
 
