@@ -30,6 +30,7 @@ def test_secrets_that_others_can_read_or_guess_fail(fresh_database, tmp_path) ->
     assert run_cli(["db", "upgrade"], env).returncode == 0
     del env["CODINCOD_JWT_SECRET"]  # the generated one, kept in the data directory
     secret = tmp_path / "data" / "jwt-secret"
+    secret.parent.mkdir(mode=0o700, exist_ok=True)
     secret.write_text("s" * 48 + "\n")
     secret.chmod(0o644)
     code, said = doctor(env)
