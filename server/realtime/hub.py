@@ -235,8 +235,8 @@ class Hub:
             self.lanes.run(("game", game_id), lambda: self.refresh_game(game_id))
             return
         talk = games.talk_in(event)
-        if talk is not None:
-            self.lanes.run(("game", game_id), lambda: self._to_players(game_id, talk))
+        if talk is not None:  # a lane of its own: a line never waits behind a game's re-read
+            self.lanes.run(("talk", game_id), lambda: self._to_players(game_id, talk))
 
     async def _to_players(self, game_id: str, talk: games.Message) -> None:
         frame = encode(game_frame(talk)).decode()
