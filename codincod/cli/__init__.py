@@ -172,6 +172,48 @@ def doctor(ctx: click.Context) -> None:
     click.echo("all checks pass" + (" (mind the warnings)" if warned else ""))
 
 
+@main.command()
+@click.option(
+    "--preset",
+    type=click.Choice(["minimal", "demo"]),
+    default="demo",
+    show_default=True,
+    help="minimal: an account of each kind and 13 approved puzzles; demo: also comments, a "
+    "puzzle to review, a finished game to replay and open reports.",
+)
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read the new accounts' password from standard input (else each gets its own, "
+    "printed once).",
+)
+@click.pass_context
+def seed(ctx: click.Context, preset: str, password_stdin: bool) -> None:
+    """Fill the database with demo content: a playable instance out of the box. Running it
+    again adds nothing."""
+    from codincod import seeding
+
+    settings = _settings(ctx).with_jwt_secret()
+    password = _read_password(True) if password_stdin else None
+
+    async def work() -> seeding.Seeded:
+        with click.progressbar(length=seeding.steps(preset), label="seeding") as bar:
+            return await seeding.seed(settings, preset, password, lambda _: bar.update(1))
+
+    try:
+        done = asyncio.run(_with_db(settings, work))
+    except Exception as error:
+        _fail_on_domain_error(error)
+    for name, chosen in done.passwords.items():
+        shown = "(the one given)" if password_stdin else chosen
+        click.echo(f"  account {name:<16} password {shown}")
+    if done.passwords and not password_stdin:
+        click.echo("  the passwords are shown this once: keep them somewhere safe")
+    for name in done.kept:
+        click.echo(f"  account {name:<16} was there already (unchanged)")
+    click.echo(f"  {done.puzzles} puzzles added" + "".join(f", {e}" for e in done.extras))
+
+
 # --- db ------------------------------------------------------------------------------------------
 
 
