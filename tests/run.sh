@@ -4,7 +4,8 @@
 # sockets and clocks, not on the CPU. Extra arguments go to both pytest runs.
 # PostgreSQL comes from CODINCOD_TEST_POSTGRES_URL (default postgres@127.0.0.1:5432); outside
 # CI its tests are skipped when it cannot be reached, under CI=true they fail.
-# CODINCOD_TEST_SERIAL=1 runs the two one after the other.
+# CODINCOD_TEST_SERIAL=1 runs the two one after the other. Each database's run is spread over
+# CODINCOD_TEST_WORKERS pytest workers (default 2, pytest-xdist; each its own database and server).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,7 +17,8 @@ fi
 logs=$(mktemp -d)
 run() {
   # SIGKILL as a last resort: an unclosed SQLite connection can keep Python alive at exit.
-  CODINCOD_TEST_DB=$1 timeout -s KILL 900 .venv/bin/pytest "${@:2}" > "$logs/$1.log" 2>&1
+  CODINCOD_TEST_DB=$1 timeout -s KILL 900 .venv/bin/pytest -n "${CODINCOD_TEST_WORKERS:-2}" \
+    "${@:2}" > "$logs/$1.log" 2>&1
   echo $? > "$logs/$1.status"
 }
 

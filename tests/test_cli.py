@@ -82,3 +82,8 @@ def test_config_lists_every_setting_the_readme_names(env) -> None:
     assert result.returncode == 0, result.stderr
     listed = set(re.findall(r"CODINCOD_[A-Z0-9_]+", result.stdout))
     assert named and named <= listed, named - listed
+
+
+def test_user_create_help_states_the_password_rules(env) -> None:
+    said = run_cli(["user", "create", "--help"], env).stdout
+    assert "14 to 4096 characters" in said and "3 to 20" in said

@@ -354,11 +354,14 @@ def group_usage_of(server: ServerProcess) -> int:
     makers = process_tree(server.process.pid)
     found = 0
     for name in ("memory.peak", "memory.max_usage_in_bytes"):  # v2, v1
-        for path in Path("/sys/fs/cgroup").rglob(f"codincod-run-*/{name}"):
-            maker = path.parent.name.removeprefix("codincod-run-").split("-", 1)[0]
-            if maker.isdigit() and int(maker) in makers:
-                with contextlib.suppress(OSError, ValueError):
-                    found = max(found, int(path.read_text().split()[0]))
+        # Groups come and go while the tree is walked (other servers' runs): a vanished one
+        # ends this walk, the next poll walks again.
+        with contextlib.suppress(OSError):
+            for path in Path("/sys/fs/cgroup").rglob(f"codincod-run-*/{name}"):
+                maker = path.parent.name.removeprefix("codincod-run-").split("-", 1)[0]
+                if maker.isdigit() and int(maker) in makers:
+                    with contextlib.suppress(OSError, ValueError):
+                        found = max(found, int(path.read_text().split()[0]))
     return found
 
 

@@ -368,7 +368,13 @@ def _read_password(from_stdin: bool) -> str:
 def user_create(
     ctx: click.Context, username: str, email: str, role: str, password_stdin: bool
 ) -> None:
-    """Create an account. The password is prompted for (or read from stdin), never an argument."""
+    """Create an account. The password is prompted for (or read from stdin), never an argument.
+
+    \b
+    Rules (the frontend's too):
+      username  3 to 20 letters, digits, _ or -; unique whatever its case
+      password  14 to 4096 characters
+      email     a valid address, unique"""
     from codincod.accounts import service
     from codincod.accounts.schemas import Registration, Role
     from codincod.validation import parse
