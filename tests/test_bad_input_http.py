@@ -261,3 +261,11 @@ async def test_health_readiness_docs_and_request_ids(server) -> None:
             break
         await asyncio.sleep(0.1)
     assert '"GET /api/v1/health" 200' in server.log() and "rid=trace-123" in server.log()
+
+
+async def test_liveness_and_readiness_answer(server) -> None:
+    async with client(server.url) as http:
+        live = await http.get("/api/v1/health/live")
+        ready = await http.get("/api/v1/health/ready")
+    assert (live.status_code, live.json()) == (200, {"status": "OK"})
+    assert ready.status_code == 200 and ready.json()["database"] == "OK"

@@ -19,6 +19,13 @@ async def liveness(request: Request) -> HTTPResponse:
     return reply({"status": "OK"})
 
 
+@bp.get("/live")
+@described({200: shapes.Health})
+async def live(request: Request) -> HTTPResponse:
+    """The process answers (no dependency is checked): for an orchestrator's liveness probe."""
+    return reply({"status": "OK"})
+
+
 @bp.get("/ready")
 @described({200: shapes.Readiness, 503: shapes.Readiness})
 async def readiness(request: Request) -> HTTPResponse:
