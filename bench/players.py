@@ -147,11 +147,12 @@ async def _lobby(port: int, seats: list[Seat]) -> str:
     await _until(host.lobby, everyone_in)
     asked = time.monotonic()
     await host.lobby.send(json.dumps({"event": "game:start", "roomId": room["roomId"]}))
-    starts = [
-        _until(seat.lobby, lambda f: f.get("event") in ("game:start", "rooms:not-enough"))
-        for seat in seats
-    ]
-    frames = await asyncio.wait_for(asyncio.gather(*starts), START_WITHIN)
+    deadline = asyncio.get_running_loop().time() + START_WITHIN
+    frames = []
+    for seat in seats:  # one after another: each socket keeps its frames meanwhile
+        left = max(0.01, deadline - asyncio.get_running_loop().time())
+        ended = _until(seat.lobby, lambda f: f.get("event") in ("game:start", "rooms:not-enough"))
+        frames.append(await asyncio.wait_for(ended, left))
     if any(frame["event"] != "game:start" for frame in frames):
         raise TimeoutError("no puzzle to play")
     if time.monotonic() - asked > START_WITHIN:
