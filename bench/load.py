@@ -266,6 +266,27 @@ def build_request(route: str, world: World, accounts: list[Account], rng: random
 # --- one generator process ------------------------------------------------------------------------
 
 
+async def exchange(
+    connection: HttpConnection, route: str, method: str, target: str, body: bytes | None, plan: Plan
+) -> tuple[str, bytes]:
+    """One request: what went wrong ("" when nothing did: a 2xx, and for code runs a success)
+    and the answer's body."""
+    try:
+        async with asyncio.timeout(plan.timeout):
+            response = await connection.request(method, target, body)
+    except TimeoutError:
+        connection.close()
+        return "timeout", b""
+    except (OSError, asyncio.IncompleteReadError):
+        connection.close()
+        return "connection", b""
+    if not 200 <= response.status < 300:
+        return str(response.status), response.body
+    if route in JUDGED and b'"result":"success"' not in response.body:
+        return "wrong", response.body  # the code ran, but was not judged a success
+    return "", response.body
+
+
 def _event_loop_policy() -> None:
     try:
         import uvloop
@@ -312,28 +333,15 @@ async def _simulate(
                 route = rng.choices(routes, cum_weights=cumulative)[0]
                 method, target, body = build_request(route, world, everyone, rng)
                 started = time.perf_counter()
-                status = ""
-                try:
-                    async with asyncio.timeout(plan.timeout):
-                        response = await connection.request(method, target, body)
-                    elapsed = (time.perf_counter() - started) * 1000
-                    if not 200 <= response.status < 300:
-                        status = str(response.status)
-                    elif route in JUDGED and b'"result":"success"' not in response.body:
-                        status = "wrong"  # the code ran, but was not judged a success
-                except TimeoutError:
-                    connection.close()
-                    status = "timeout"
-                except (OSError, asyncio.IncompleteReadError):
-                    connection.close()
-                    status = "connection"
+                status, answer = await exchange(connection, route, method, target, body, plan)
+                elapsed = (time.perf_counter() - started) * 1000
                 if measuring(now):
                     if status:
                         samples.errors[route][status] += 1
                         if status[0] == "5" or status in ("400", "wrong"):
                             kept = samples.bodies.setdefault((route, status), [])
                             if len(kept) < 3:
-                                kept.append(f"{method} {target}: {response.body[:300]!r}")
+                                kept.append(f"{method} {target}: {answer[:300]!r}")
                     else:
                         samples.latencies[route].append(elapsed)
                 think = plan.think * rng.uniform(0.5, 1.5)
@@ -363,21 +371,9 @@ async def _simulate(
                 plan.port, {"Cookie": f"token={seat.token}", "X-Forwarded-For": seat.address}
             ),
         )
-        started, status, answer = time.perf_counter(), "", b""
-        try:
-            async with asyncio.timeout(plan.timeout):
-                response = await connection.request("POST", target, json.dumps(body).encode())
-            answer = response.body
-            if not 200 <= response.status < 300:
-                status = str(response.status)
-            elif route in JUDGED and b'"result":"success"' not in answer:
-                status = "wrong"
-        except TimeoutError:
-            connection.close()
-            status = "timeout"
-        except (OSError, asyncio.IncompleteReadError):
-            connection.close()
-            status = "connection"
+        started = time.perf_counter()
+        sent = json.dumps(body).encode()
+        status, answer = await exchange(connection, route, "POST", target, sent, plan)
         record(route, started, status, answer)
         return None if status else answer
 
