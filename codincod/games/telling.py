@@ -92,7 +92,7 @@ async def greeting(game_id: str, listener: Listener) -> Greeting | None:
     replay = listener.plays and not await play.page_kept_its_chat(view.game.id, listener.user_id)
     if listener.plays:  # kept before anything is sent: the socket may go any moment
         await play.record_presence(view.game.id, listener.user_id, "join")
-    messages = [message] if (message := await _state(view, listener)) else []
+    messages = [message] if (message := await _State(view).of(listener)) else []
     if not listener.plays and view.phase is not lifecycle.GamePhase.OVER:
         messages.append(Refused(NOT_A_PLAYER))
     if replay:
@@ -116,27 +116,41 @@ async def refresh(game_id: str, listeners: Sequence[L]) -> list[tuple[L, Message
     view = await play.load(game_id) if listeners else None
     if view is None:
         return []
-    shared = Overview(view), Finished(view)  # one object each: the transport encodes it once
+    state = _State(view)
     told: list[tuple[L, Message]] = []
     for listener in listeners:
-        if (message := await _state(view, listener, shared)) is not None:
+        if (message := await state.of(listener)) is not None:
             told.append((listener, message))
     return told
 
 
-async def _state(
-    view: play.GameView, listener: Listener, shared: tuple[Overview, Finished] | None = None
-) -> Message | None:
-    overview, finished = shared or (Overview(view), Finished(view))
-    if view.phase is lifecycle.GamePhase.OVER:
-        if listener.told_finished:
-            return None
-        listener.told_finished = True
-        return finished
-    if _wants_puzzle(listener, view) and (puzzle := await _puzzle(view)) is not None:
-        listener.has_puzzle = True
-        return Overview(view, puzzle)
-    return overview
+class _State:
+    """A game's state as each of its sockets is told it, from one read: one object per
+    message (the transport encodes each once), the puzzle read once for all the players."""
+
+    def __init__(self, view: play.GameView) -> None:
+        self.view = view
+        self.overview, self.finished = Overview(view), Finished(view)
+        self._with_puzzle: Overview | None = None
+        self._puzzle_read = False
+
+    async def of(self, listener: Listener) -> Message | None:
+        if self.view.phase is lifecycle.GamePhase.OVER:
+            if listener.told_finished:
+                return None
+            listener.told_finished = True
+            return self.finished
+        if _wants_puzzle(listener, self.view) and (with_puzzle := await self._puzzle()):
+            listener.has_puzzle = True
+            return with_puzzle
+        return self.overview
+
+    async def _puzzle(self) -> Overview | None:
+        if not self._puzzle_read:
+            self._puzzle_read = True
+            puzzle = await _puzzle(self.view)
+            self._with_puzzle = Overview(self.view, puzzle) if puzzle is not None else None
+        return self._with_puzzle
 
 
 def _wants_puzzle(listener: Listener, view: play.GameView) -> bool:
