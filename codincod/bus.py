@@ -10,7 +10,9 @@ process's subscribers at once. Publish after the change is committed; payloads a
 id, a kind), larger data is read from the database by whoever needs it.
 
 ``connected`` tells whether events from other processes are being heard right now; code that
-caches must stop trusting its cache while it is False (see ``on_connection_change``).
+caches must stop trusting its cache while it is False, and code that tells users what changed
+must tell them afresh once it is True again (see ``on_connection_change``). Events published
+while the connection is down reach this process at once and the others once it is back.
 
 ``barrier()`` waits until every notification committed before it was called has been heard
 here: PostgreSQL hands notifications to a listener in commit order, so once our own barrier
@@ -24,7 +26,7 @@ import asyncio
 import contextlib
 import logging
 import os
-from collections import defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable
 
 import asyncpg
@@ -36,7 +38,8 @@ log = logging.getLogger("codincod.bus")
 Subscriber = Callable[[str], None]
 ConnectionWatcher = Callable[[bool], None]
 
-RECONNECT_DELAYS = (0.5, 1, 2, 5, 10)
+RECONNECT_DELAYS = (0.2, 0.5, 1, 2, 5)
+HELD_MOST = 10_000  # events kept for the other processes while the connection is down
 BARRIER_CHANNEL = "codincod_barrier"
 MAX_PAYLOAD_BYTES = 7900  # PostgreSQL refuses NOTIFY payloads of 8000 bytes and more
 APPLICATION_NAME = "codincod-events"
@@ -62,6 +65,9 @@ class Bus:
         # Events published while a NOTIFY is on its way go together in the next one: busy
         # chat makes a few round trips a second, not one per line.
         self._outgoing: Grouped[tuple[str, str], None] = Grouped(self._notify)
+        # Sent while the connection was down: the other processes hear them once it is back.
+        self._held: deque[tuple[str, str]] = deque(maxlen=HELD_MOST)
+        self._echoes: Counter[tuple[str, str]] = Counter()
         self.connected = False
 
     def subscribe(self, channel: str, subscriber: Subscriber) -> None:
@@ -88,29 +94,33 @@ class Bus:
             self.deliver(channel, payload)
             return
         if connection is None or not self.connected:
-            log.warning("event on %s not sent to other processes: no event connection", channel)
-            self.deliver(channel, payload)
+            self._hold([(channel, payload)])
             return
         await self._outgoing.send((channel, payload))
+
+    def _hold(self, events: list[tuple[str, str]]) -> None:
+        """Deliver here at once; the other processes get them when the connection is back."""
+        if len(self._held) + len(events) > HELD_MOST:
+            log.warning("event connection down too long: the oldest held events are dropped")
+        self._held.extend(events)
+        for channel, payload in events:
+            self.deliver(channel, payload)
 
     async def _notify(self, events: list[tuple[str, str]]) -> list[None]:
         """Send a group of events in one round trip, in order."""
         connection = self._connection
-        if connection is None or not self.connected:
-            for channel, payload in events:
-                log.warning("event on %s not sent to other processes: no connection", channel)
-                self.deliver(channel, payload)
-            return [None] * len(events)
-        channels, payloads = [c for c, _ in events], [p for _, p in events]
         try:
+            if connection is None or not self.connected:
+                raise ConnectionResetError("no event connection")
             async with self._send_lock:
-                await connection.execute(_NOTIFY_ALL, channels, payloads)
+                await _send(connection, events)
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
-            # The change is committed: this process still hears of it; the others catch up
-            # from the database (their timers, their next reads).
-            log.warning("%d events not sent to other processes (%s)", len(events), error)
-            for channel, payload in events:
-                self.deliver(channel, payload)
+            # Committed changes: this process hears of them now, the others once the
+            # connection is back (a barrier has nothing left to wait for).
+            log.warning(
+                "%d events held until the event connection is back (%s)", len(events), error
+            )
+            self._hold([event for event in events if event[0] != BARRIER_CHANNEL])
         return [None] * len(events)
 
     def on_connection_change(self, watcher: ConnectionWatcher) -> None:
@@ -134,18 +144,41 @@ class Bus:
 
     async def _connect(self) -> None:
         assert self._dsn is not None
-        # Named, so an operator can tell it apart in pg_stat_activity.
-        connection = await asyncpg.connect(
-            self._dsn, server_settings={"application_name": APPLICATION_NAME}
-        )
-        for channel in self._subscribers:
-            await connection.add_listener(channel, self._on_notify)
-        await connection.add_listener(BARRIER_CHANNEL, self._on_barrier)
-        connection.add_termination_listener(self._on_lost)
+        # Named, so an operator can tell it (and its process) apart in pg_stat_activity.
+        name = f"{APPLICATION_NAME} pid={os.getpid()}"
+        connection = await asyncpg.connect(self._dsn, server_settings={"application_name": name})
+        connection.add_termination_listener(self._on_lost)  # a drop from now on is heard
+        try:
+            for channel in self._subscribers:
+                await connection.add_listener(channel, self._on_notify)
+            await connection.add_listener(BARRIER_CHANNEL, self._on_barrier)
+            await self._send_held(connection)
+        except BaseException:
+            connection.terminate()
+            raise
+        if connection.is_closed():  # dropped while it was set up (its loss was not ours)
+            raise ConnectionResetError("the event connection dropped as it was set up")
         self._connection = connection
         self._set_connected(True)
 
+    async def _send_held(self, connection: asyncpg.Connection) -> None:
+        """The events published while the connection was down, to the other processes (this
+        one heard them then, and skips their echo). Those published meanwhile go too."""
+        self._echoes.clear()
+        while self._held:
+            group = list(self._held)
+            self._held.clear()
+            self._echoes.update(group)
+            try:
+                await _send(connection, group)
+            except BaseException:
+                self._held.extendleft(reversed(group))
+                raise
+
     def _on_notify(self, connection: object, pid: int, channel: str, payload: str) -> None:
+        if self._echoes[(channel, payload)] > 0:  # a held event, heard when it was published
+            self._echoes[(channel, payload)] -= 1
+            return
         self.deliver(channel, payload)
 
     def _on_barrier(self, connection: object, pid: int, channel: str, payload: str) -> None:
@@ -174,6 +207,8 @@ class Bus:
             self._barriers.pop(token, None)
 
     def _on_lost(self, connection: object) -> None:
+        if connection is not self._connection:
+            return  # one being set up: ``_connect`` fails and is tried again
         self._set_connected(False)
         if not self._closing and self._reconnect is None:
             log.warning("lost the event connection to PostgreSQL; reconnecting")
@@ -188,7 +223,7 @@ class Bus:
                     await self._connect()
                     log.info("event connection to PostgreSQL restored")
                     return
-                except (OSError, asyncpg.PostgresError) as error:
+                except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
                     attempt += 1
                     log.warning("event connection still down (%s)", error)
         finally:
@@ -209,6 +244,13 @@ class Bus:
             await self._connection.close()
         self._connection = None
         self._set_connected(False)
+
+
+async def _send(connection: asyncpg.Connection, events: list[tuple[str, str]]) -> None:
+    """Events in one round trip, in order."""
+    if events:
+        channels, payloads = [c for c, _ in events], [p for _, p in events]
+        await connection.execute(_NOTIFY_ALL, channels, payloads)
 
 
 bus = Bus()

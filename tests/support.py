@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -117,6 +117,40 @@ class ServerProcess:
 
     def log(self) -> str:
         return self.log_file.read_text(errors="replace") if self.log_file.exists() else ""
+
+    def pids(self) -> set[int]:
+        """The launcher's process and its workers (Sanic serves from a child process)."""
+        assert self.process is not None
+        found, todo = set(), [self.process.pid]
+        while todo:
+            pid = todo.pop()
+            found.add(pid)
+            with suppress(OSError):
+                todo += [
+                    int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+                ]
+        return found
+
+
+EVENTS = (
+    "SELECT pid, application_name FROM pg_stat_activity"
+    " WHERE application_name LIKE 'codincod-events%'"
+)
+
+
+async def event_listeners(admin: Any, server: ServerProcess) -> list[int]:
+    """The backend pids of ``server``'s event connections (named after their process)."""
+    pids = {f"codincod-events pid={pid}" for pid in server.pids()}
+    return [row["pid"] for row in await admin.fetch(EVENTS) if row["application_name"] in pids]
+
+
+async def events_heard_again(admin: Any, server: ServerProcess, gone: list[int]) -> None:
+    """Wait (5 s at most) until ``server`` listens again on a connection other than ``gone``."""
+    for _ in range(100):
+        if set(await event_listeners(admin, server)) - set(gone):
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("the server did not listen for events again within 5 s")
 
 
 def client(base_url: str, **kwargs: Any) -> httpx.AsyncClient:

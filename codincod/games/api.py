@@ -5,8 +5,8 @@ nothing else of ``codincod.games`` (an import contract keeps it so).
 Rooms:    host, join, join_by_invite, leave, room_chat, start, lobby, room
 Games:    join_late, chat, change_language, hand_in, view, view_submission, finish, finish_due
 Sockets:  greeting, refresh, catch_up, join_pressed, hears_talk, room_list, room_news,
-          on_joining, record_presence, record_leaves; what the bus brings: decode, talk_in,
-          changes_game, changes_room_list, staff_news
+          missed_in_lobby, on_joining, record_presence, record_leaves; what the bus brings:
+          decode, talk_in, changes_game, changes_room_list, staff_news
 Presence: touch, drop_if_gone, sweep_absent
 """
 
@@ -69,6 +69,7 @@ from codincod.games.telling import (
     greeting,
     hears_talk,
     join_pressed,
+    missed_in_lobby,
     on_joining,
     refresh,
     room_list,
@@ -128,6 +129,7 @@ __all__ = [
     "join_pressed",
     "leave",
     "lobby",
+    "missed_in_lobby",
     "on_joining",
     "recalculate",
     "record_leaves",

@@ -143,6 +143,15 @@ async def lobby() -> list[tuple[str, int]]:
     return [(row["id"], int(row["members"])) for row in await db.fetch_all(_LOBBY)]
 
 
+async def rooms_of(user_ids: list[str]) -> list[str]:
+    """The rooms, open or started, these users are members of."""
+    found = await RoomMember.filter(
+        user_id__in=user_ids,
+        room__state__in=(lifecycle.RoomState.OPEN, lifecycle.RoomState.STARTED),
+    ).values_list("room_id", flat=True)
+    return sorted({str(room_id) for room_id in found})
+
+
 async def recent_chat(room_id: str) -> list[RoomMessage]:
     latest = await RoomMessage.filter(room_id=room_id).order_by("-created_at").limit(CHAT_REPLAY)
     return latest[::-1]

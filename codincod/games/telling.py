@@ -237,6 +237,24 @@ async def room_news(
     return None
 
 
+async def missed_in_lobby(
+    user_ids: list[str], since: datetime
+) -> list[tuple[set[str], LobbyMessage]]:
+    """What lobby users who heard nothing since ``since`` (their process lost its events) are
+    told: each open room they are in afresh, and the games their rooms started meanwhile."""
+    news: list[tuple[set[str], LobbyMessage]] = []
+    for room_id in await rooms.rooms_of(user_ids):
+        room = await rooms.view(room_id)
+        if room is None or not room.members:
+            continue
+        audience = {member.user_id for member in room.members}
+        if room.state == lifecycle.RoomState.OPEN:
+            news.append((audience, RoomOverview(room)))
+        elif room.game_id and room.game_start is not None and room.game_start >= since:
+            news.append((audience, GameStarting(f"/multiplayer/{room.game_id}", room.game_start)))
+    return news
+
+
 async def on_joining(joined: rooms.Joined) -> list[LobbyMessage]:
     """What the joiner's socket is told: a started room sends them to its game; a rejoin (a
     reconnect) gets the room (the page still has the chat); a newcomer gets what was said so

@@ -91,6 +91,7 @@ class Connection:
         # game sockets: the players' talk that came while the greeting was read, sent after it
         self.greeted = False
         self.talk_waiting: list[tuple[Any, str]] = []
+        self.chat_told: set[str] = set()  # game sockets: the ids of the chat lines it was sent
         self._outbox: asyncio.Queue[str | None] = asyncio.Queue(OUTBOX)
         self._writer = asyncio.get_running_loop().create_task(self._write())
         self.closed = False

@@ -81,6 +81,7 @@ class Hub:
         self._recheck_pending = False
         self._staff_outbox: list[str] = []
         self._staff_flushing = False
+        self._deaf_since: datetime | None = None  # the bus lost its connection then
 
     def attach(self, bus: Bus) -> None:
         bus.subscribe(games.LOBBY, self._on_lobby)
@@ -90,6 +91,23 @@ class Hub:
         bus.subscribe(authcache.CHANNEL, self._on_session_change)
         for channel in (games.LOBBY, games.GAMES, banning.BANS):
             bus.subscribe(channel, partial(self._feed, channel))
+        bus.on_connection_change(self._on_bus_connection)
+
+    def _on_bus_connection(self, connected: bool) -> None:
+        """While the bus is down, this process misses what the others do; once it hears again,
+        its sockets are told afresh: the room list, each game, and the talk they missed."""
+        if not connected:
+            self._deaf_since = self._deaf_since or utcnow()
+            return
+        since, self._deaf_since = self._deaf_since, None
+        if since is None:
+            return
+        if self.lobby:
+            self._refresh_rooms()
+            self.lanes.run("rooms", partial(self._missed_in_lobby, since))
+        for game_id in list(self.games):
+            self.lanes.run(("game", game_id), partial(self.refresh_game, game_id))
+            self.lanes.run(("talk", game_id), partial(self._missed_talk, game_id))
 
     # --- the staff's feed (/ws/admin) -------------------------------------------------------
 
@@ -206,6 +224,13 @@ class Hub:
             if conn.user_id in audience:
                 conn.send_text(frame)
 
+    async def _missed_in_lobby(self, since: datetime) -> None:
+        for audience, message in await games.missed_in_lobby(self.lobby_users(), since):
+            frame = encode(lobby_frame(message)).decode()
+            for conn in list(self.lobby.values()):
+                if conn.user_id in audience:
+                    conn.send_text(frame)
+
     async def send_rooms(self, conn: Connection) -> None:
         conn.send(lobby_frame(await games.room_list()))
 
@@ -244,7 +269,17 @@ class Hub:
             if not conn.greeted:  # kept until its greeting (and chat replay) is out
                 conn.talk_waiting.append((talk, frame))
             elif games.hears_talk(conn):
-                conn.send_text(frame)
+                _say(conn, talk, frame)
+
+    async def _missed_talk(self, game_id: str) -> None:
+        """The chat lines (and languages) the game's players were not sent while the bus was
+        down; each line at most once per socket."""
+        talk = await games.catch_up(game_id)
+        for conn in list(self.games.get(game_id, {}).values()):
+            if conn.greeted and games.hears_talk(conn):
+                for message in talk:
+                    if not _told(conn, message):
+                        _say(conn, message, encode(game_frame(message)).decode())
 
     async def refresh_game(self, game_id: str, only: Connection | None = None) -> None:
         """Tell the game's sockets (or ``only`` one) its state, read once for them all."""
@@ -279,12 +314,12 @@ class Hub:
             if isinstance(talk, games.ChatLine) and talk.line.get("_id") in replayed:
                 continue
             if games.hears_talk(conn):
-                conn.send_text(frame)
+                _say(conn, talk, frame)
 
     @staticmethod
     def tell(conn: Connection, messages: list[games.Message]) -> None:
         for message in messages:
-            conn.send(game_frame(message))
+            _say(conn, message, encode(game_frame(message)).decode())
 
     def _at(self, game_id: str, what: str, when: datetime, then: GameJob) -> None:
         """Run ``then(game_id)`` at ``when``, once per game and purpose, while this process
@@ -379,6 +414,17 @@ class Hub:
         for sockets in self.games.values():
             everyone += list(sockets.values())
         await asyncio.gather(*(conn.close(code, reason) for conn in everyone))
+
+
+def _say(conn: Connection, message: games.Message, frame: str) -> None:
+    if isinstance(message, games.ChatLine):
+        conn.chat_told.add(str(message.line.get("_id")))
+    conn.send_text(frame)
+
+
+def _told(conn: Connection, message: games.Message) -> bool:
+    """Whether the socket has this line already (a language is told again: it is a state)."""
+    return isinstance(message, games.ChatLine) and str(message.line.get("_id")) in conn.chat_told
 
 
 EXPIRED = "Authorization token expired"

@@ -112,6 +112,7 @@ class _Socket:
     def __init__(self, user_id: str, plays: bool = True) -> None:
         self.id, self.user_id, self.plays = id(self), user_id, plays
         self.greeted, self.talk_waiting, self.sent = False, [], []
+        self.chat_told: set[str] = set()
 
     def send_text(self, text: str) -> None:
         self.sent.append(orjson.loads(text))
