@@ -26,11 +26,13 @@ import asyncio
 import contextlib
 import logging
 import os
+import time
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable
 
 import asyncpg
 
+from codincod import metrics
 from codincod.grouping import Grouped
 
 log = logging.getLogger("codincod.bus")
@@ -200,7 +202,9 @@ class Bus:
         try:
             async with asyncio.timeout(timeout):
                 await self._outgoing.send((BARRIER_CHANNEL, token))
+                sent = time.perf_counter()
                 await waiter
+                metrics.BUS_DELAY.observe(time.perf_counter() - sent)
         except (TimeoutError, OSError, asyncpg.PostgresError) as error:
             log.warning("event barrier not confirmed (%s); caches may lag briefly", error)
         finally:

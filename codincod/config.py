@@ -227,6 +227,14 @@ class Settings(BaseSettings):
         description="Open WebSockets one account may hold in one server process; the next is "
         "closed with 1008 and a reason.",
     )
+    drain_seconds: float = Field(
+        default=0,
+        ge=0,
+        le=10,
+        description="On SIGTERM, how long a process keeps serving while /api/v1/health/ready "
+        "answers 503 (so a load balancer stops sending it clients) before it closes its "
+        "sockets (1001) and finishes the requests in flight; it exits within 15 s.",
+    )
     access_log: bool = Field(
         default=True,
         description="One log line per request, with its request id.",
@@ -234,6 +242,17 @@ class Settings(BaseSettings):
     log_level: str = Field(
         default="INFO",
         description="DEBUG, INFO, WARNING or ERROR.",
+    )
+    log_format: Literal["text", "json"] = Field(
+        default="text",
+        description="text (one readable line per record) or json (one JSON object per line, "
+        "with time, level and message; access lines add the request's fields).",
+    )
+    metrics_token: str | None = Field(
+        default=None,
+        description="Serves Prometheus figures at GET /metrics to `Authorization: Bearer "
+        "<token>` (401 otherwise); unset, /metrics answers 404.",
+        repr=False,
     )
     migrations_dir: Path = Field(
         default_factory=_default_migrations_dir,
@@ -365,7 +384,7 @@ class SettingInfo:
     description: str
 
 
-_SECRET_FIELDS = frozenset({"jwt_secret"})
+_SECRET_FIELDS = frozenset({"jwt_secret", "metrics_token"})
 
 
 def _shown(name: str, value: Any) -> str:

@@ -165,6 +165,15 @@ async def forget_pooled_connections() -> None:
         await pool.expire_connections()
 
 
+def pool_figures() -> tuple[int, int]:
+    """Connections the pool holds open, and how many of them are lent out now (SQLite: one
+    connection, never counted as lent)."""
+    pool = getattr(connection(), "_pool", None)
+    if pool is None:
+        return 1, 0
+    return pool.get_size(), pool.get_size() - pool.get_idle_size()
+
+
 async def lock_name(transaction: Any, name: str) -> None:
     """Serialise the transactions that name the same thing (e.g. a new username), until the
     transaction ends; call it first in the transaction.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import re
 import time
@@ -10,14 +9,14 @@ import time
 from sanic import Request, Sanic
 from sanic.response import BaseHTTPResponse
 
-from codincod import ids
+from codincod import ids, metrics
 from codincod.accounts import service as accounts
 from codincod.bus import bus
-from codincod.errors import DomainError, Forbidden, InvalidInput, RateLimited
+from codincod.errors import DomainError, Forbidden, InvalidInput, RateLimited, Unavailable
+from server import logs
 from server.http import client_address, session_token, settings_of
 from server.ratelimit import Limit, RateLimiter, Verdict
 
-access_log = logging.getLogger("codincod.access")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
@@ -67,6 +66,12 @@ def _check_origin(request: Request) -> None:
         raise Forbidden(f"Origin {origin[:100]} may not open sockets here", title="Forbidden")
 
 
+def _refuse_sockets_while_draining(request: Request) -> None:
+    """A stopping process takes no new socket: the client tries again, elsewhere or later."""
+    if request.app.ctx.draining and request.headers.get("upgrade", "").lower() == "websocket":
+        raise Unavailable("This server is shutting down: connect again", title="Draining")
+
+
 def _screen_path_ids(request: Request) -> None:
     """Every ``*_id`` in a path goes through one check before any handler sees it: one that
     cannot be an id becomes an id no row has, so each route answers its own "not found"
@@ -112,6 +117,7 @@ async def on_request(request: Request) -> None:
     _refuse_writes_of_read_only_sessions(request)
     _refuse_nul_in_url(request)
     _check_origin(request)
+    _refuse_sockets_while_draining(request)
     settings = settings_of(request)
     if not request.ctx.client_known:
         # The frontend's server calls for every browser at once: one shared budget per route.
@@ -145,27 +151,37 @@ async def on_response(request: Request, response: BaseHTTPResponse) -> None:
         response.headers["x-request-id"] = request_id
     for name, value in getattr(request.ctx, "rate_headers", {}).items():
         response.headers.setdefault(name, value)
+    started = getattr(request.ctx, "started", None)
+    seconds = time.perf_counter() - started if started else 0.0
+    status, route = _status_for_the_log(request, response), route_of(request)
+    metrics.request_answered(request.method, route, status, seconds)
     if request.app.ctx.settings.access_log:
-        started = getattr(request.ctx, "started", None)
-        elapsed = (time.perf_counter() - started) * 1000 if started else 0.0
-        access_log.info(
-            '%s "%s %s" %s %.1fms rid=%s',
-            getattr(request.ctx, "client", "-"),
-            request.method,
-            request.path,
-            _status_for_the_log(request, response),
-            elapsed,
-            request_id or "-",
-        )
+        logs.access(request, status, seconds, route)
 
 
-def _status_for_the_log(request: Request, response: BaseHTTPResponse) -> str:
+def route_of(request: Request) -> str:
+    """The route's template (``/api/v1/puzzle/{id}``), never the path itself: ids stay out of
+    the figures."""
+    route = request.route
+    if route is None:
+        return "(no route)"
+    template = _TEMPLATES.get(route.path)
+    if template is None:
+        template = _TEMPLATES[route.path] = "/" + _PARAMETER.sub(r"{\1}", route.path).strip("/")
+    return template
+
+
+_PARAMETER = re.compile(r"<([A-Za-z_][A-Za-z0-9_]*)(?::[^>]*)?>")
+_TEMPLATES: dict[str, str] = {}
+
+
+def _status_for_the_log(request: Request, response: BaseHTTPResponse) -> int:
     """The status, or 499 (nginx's "client closed request") when the client went away before
     the answer: Sanic cancels the handler and counts it a 500, but nothing failed here."""
     transport = getattr(request, "transport", None)
     if response.status == 500 and (transport is None or transport.is_closing()):
-        return "499 (client went away)"
-    return str(response.status)
+        return 499
+    return response.status
 
 
 def install(app: Sanic) -> None:

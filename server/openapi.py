@@ -56,7 +56,8 @@ def described(
     auth: Auth = "none",
 ) -> Callable[[F], F]:
     """What a handler reads and answers: ``responses`` maps a status to a shape (``None``: no
-    content). Every operation may also answer a 4xx ``Error`` and a 503 ``Error``."""
+    content, ``str``: an HTML page, ``bytes``: plain text). Every operation may also answer a
+    4xx ``Error`` and a 503 ``Error``."""
 
     def mark(handler: F) -> F:
         handler.__described__ = Description(responses, body, query, auth)  # type: ignore[attr-defined]
@@ -194,6 +195,10 @@ def _responses(described: Description, schemas: _Schemas) -> dict[str, Any]:
         if shape is str:
             page = {"text/html": {"schema": {"type": "string"}}}
             responses[str(status)] = {"description": "A page", "content": page}
+            continue
+        if shape is bytes:
+            text = {"text/plain": {"schema": {"type": "string"}}}
+            responses[str(status)] = {"description": "Text", "content": text}
             continue
         schema = schemas.of(shape, "serialization")
         responses[str(status)] = {

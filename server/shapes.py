@@ -39,8 +39,8 @@ class IssuedToken(TypedDict):
 
 
 class Readiness(TypedDict):
-    status: str
-    database: str
+    status: str  # OK, unavailable, draining
+    database: NotRequired[str]
     executor: NotRequired[dict[str, Any] | None]
     error: NotRequired[str]
 

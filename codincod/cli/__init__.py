@@ -75,14 +75,41 @@ def main(ctx: click.Context, config: str | None) -> None:
 @click.option("--port", type=int, help="Port to listen on (default 8888, $CODINCOD_PORT).")
 @click.option("--workers", type=int, help="Worker processes (PostgreSQL only; default 1).")
 @click.option("--migrate", is_flag=True, help="Apply pending migrations before starting.")
+@click.option(
+    "--log-format",
+    type=click.Choice(["text", "json"]),
+    help="text (default) or json: one JSON object per line ($CODINCOD_LOG_FORMAT).",
+)
 @click.pass_context
 def serve(
-    ctx: click.Context, host: str | None, port: int | None, workers: int | None, migrate: bool
+    ctx: click.Context,
+    host: str | None,
+    port: int | None,
+    workers: int | None,
+    migrate: bool,
+    log_format: str | None,
 ) -> None:
     """Start the HTTP + WebSocket server. Every setting it reads: `codincod config`."""
+    from codincod import metricsfolder
+
+    folder = metricsfolder.use_folder()  # before anything imports prometheus_client
+    try:
+        _serve(ctx, host, port, workers, migrate, log_format)
+    finally:
+        metricsfolder.forget_folder(folder)
+
+
+def _serve(
+    ctx: click.Context,
+    host: str | None,
+    port: int | None,
+    workers: int | None,
+    migrate: bool,
+    log_format: str | None,
+) -> None:
     from codincod import dbmigrate
 
-    settings = _settings(ctx, host=host, port=port, workers=workers)
+    settings = _settings(ctx, host=host, port=port, workers=workers, log_format=log_format)
     if migrate:
         _upgrade(settings, backup=True)
     state = asyncio.run(dbmigrate.status(settings))
@@ -94,11 +121,12 @@ def serve(
         )
     from server.runner import serve as run_server
 
-    click.echo(
-        f"codincod {__version__} on http://{settings.host}:{settings.port} "
-        f"({settings.dialect}, {settings.workers} worker(s)); Ctrl+C stops it",
-        err=True,
-    )
+    if settings.log_format == "text":  # a JSON log has nothing but JSON lines
+        click.echo(
+            f"codincod {__version__} on http://{settings.host}:{settings.port} "
+            f"({settings.dialect}, {settings.workers} worker(s)); Ctrl+C stops it",
+            err=True,
+        )
     run_server(settings)
 
 

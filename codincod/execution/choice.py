@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from codincod.config import Settings
 from codincod.execution.executor import Executor, Limits
 from codincod.execution.local import LocalExecutor, host_isolation
+from codincod.execution.measured import MeasuredExecutor
 from codincod.execution.piston import PistonExecutor
 
 log = logging.getLogger("codincod.execution")
@@ -34,6 +36,7 @@ def announce(settings: Settings) -> None:
 
 def describe(executor: Executor) -> dict[str, object]:
     """Where code runs, for the readiness check."""
+    executor = getattr(executor, "inner", executor)
     if isinstance(executor, LocalExecutor):
         isolation = executor.isolation
         return {
@@ -42,6 +45,22 @@ def describe(executor: Executor) -> dict[str, object]:
             "runMemory": isolation.run_memory,
         }
     return {"kind": "piston"}
+
+
+async def reachable(executor: Executor, seconds: float = 3.0) -> bool:
+    """Whether the executor can run code now (it lists its runtimes in time)."""
+    try:
+        async with asyncio.timeout(seconds):
+            await executor.runtimes()
+    except Exception:  # any failure to list runtimes means the executor cannot run code now
+        return False
+    return True
+
+
+def measured_executor_for(settings: Settings) -> Executor:
+    """The server's executor: its runs are counted for ``/metrics``."""
+    kind = "piston" if settings.piston_url else "embedded"
+    return MeasuredExecutor(executor_for(settings), kind)
 
 
 def executor_for(settings: Settings) -> Executor:

@@ -8,6 +8,7 @@ Sockets:  greeting, refresh, catch_up, join_pressed, hears_talk, room_list, room
           missed_in_lobby, on_joining, record_presence, record_leaves; what the bus brings:
           decode, talk_in, changes_game, changes_room_list, staff_news
 Presence: touch, drop_if_gone, sweep_absent
+Figures:  live_counts
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from codincod.games.rooms import (
     join,
     join_by_invite,
     leave,
+    live_counts,
     lobby,
     start,
     sweep_absent,
@@ -128,6 +130,7 @@ __all__ = [
     "join_late",
     "join_pressed",
     "leave",
+    "live_counts",
     "lobby",
     "missed_in_lobby",
     "on_joining",

@@ -143,6 +143,12 @@ async def lobby() -> list[tuple[str, int]]:
     return [(row["id"], int(row["members"])) for row in await db.fetch_all(_LOBBY)]
 
 
+async def live_counts() -> tuple[int, int]:
+    """Open waiting rooms, and games not over yet (for the operator's figures)."""
+    games = await Game.filter(lifecycle.live(utcnow())).count()
+    return await WaitingRoom.filter(state=lifecycle.RoomState.OPEN).count(), games
+
+
 async def rooms_of(user_ids: list[str]) -> list[str]:
     """The rooms, open or started, these users are members of."""
     found = await RoomMember.filter(

@@ -14,7 +14,7 @@ from codincod.accounts import service as accounts
 from codincod.accounts.models import User, UserBan
 from codincod.actors import Actor, admins_only, moderators_only
 from codincod.errors import Forbidden, InvalidInput, NotFound
-from codincod.execution.choice import describe
+from codincod.execution.choice import describe, reachable
 from codincod.execution.executor import Executor
 from codincod.games import api as game_api
 from codincod.games import lifecycle
@@ -47,16 +47,8 @@ async def stats(actor: Actor, executor: Executor) -> dict[str, Any]:
         "submissionsLastHour": await Submission.filter(
             created_at__gte=now - timedelta(hours=1)
         ).count(),
-        "executor": {"kind": describe(executor)["kind"], "healthy": await _healthy(executor)},
+        "executor": {"kind": describe(executor)["kind"], "healthy": await reachable(executor)},
     }
-
-
-async def _healthy(executor: Executor) -> bool:
-    try:
-        await executor.runtimes()
-    except Exception:  # any failure to list runtimes means the executor cannot run code now
-        return False
-    return True
 
 
 class UserQuery(PageQuery):

@@ -10,6 +10,7 @@ import time
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
+from codincod import db, metrics
 from codincod.games import api as games
 from codincod.moderation import banning
 from codincod.timeutil import utcnow
@@ -31,6 +32,20 @@ async def _every(seconds: float, step: Callable[[], Awaitable[object]], what: st
         except Exception:
             log.exception("%s failed; retrying in %.0f s", what, seconds)
         await asyncio.sleep(seconds)
+
+
+SAMPLE_EVERY = 2.0
+
+
+async def sample_pool() -> None:
+    """This process's database pool, for ``/metrics``."""
+
+    async def sample() -> None:
+        size, lent = db.pool_figures()
+        metrics.DATABASE_POOL.set(size)
+        metrics.DATABASE_IN_USE.set(lent)
+
+    await _every(SAMPLE_EVERY, sample, "sampling the database pool")
 
 
 async def end_games() -> None:

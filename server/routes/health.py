@@ -4,7 +4,7 @@ from sanic import Blueprint, Request
 from sanic.response import HTTPResponse
 
 from codincod import db
-from codincod.execution.choice import describe
+from codincod.execution.choice import describe, reachable
 from server import shapes
 from server.openapi import described
 from server.wire import reply
@@ -29,12 +29,17 @@ async def live(request: Request) -> HTTPResponse:
 @bp.get("/ready")
 @described({200: shapes.Readiness, 503: shapes.Readiness})
 async def readiness(request: Request) -> HTTPResponse:
-    """The server can do its work: the database answers."""
+    """The process takes new clients: it is not stopping, the database answers and the
+    executor can run code. A load balancer sends clients only to ready processes."""
+    if getattr(request.app.ctx, "draining", False):
+        return reply({"status": "draining"}, 503)
     try:
         await db.ping()
     except Exception as error:  # any failure to reach the database means "not ready"
         body = {"status": "unavailable", "database": "unreachable", "error": type(error).__name__}
         return reply(body, 503)
-    executor = getattr(request.app.ctx, "executor", None)
-    runner = describe(executor) if executor is not None else None
+    executor = request.app.ctx.executor
+    runner = describe(executor)
+    if not await reachable(executor):
+        return reply({"status": "unavailable", "database": "OK", "executor": runner}, 503)
     return reply({"status": "OK", "database": "OK", "executor": runner})
