@@ -21,7 +21,6 @@ from codincod.puzzles.readcache import public_reads
 from server import errors, middleware, openapi, resilience
 from server.logs import flush_buffered_logs, logging_config
 from server.realtime import timers
-from server.realtime.connection import ChatBudget
 from server.realtime.hub import Hub
 from server.routes import (
     admin,
@@ -110,6 +109,7 @@ def _listeners(app: Sanic, settings: Settings) -> Callable[[Sanic], Coroutine[An
                 timers.end_bans(),
                 timers.recheck_sessions(app.ctx.hub),
                 timers.sample_pool(),
+                timers.forget_rate_windows(),
             )
         ]
 
@@ -171,10 +171,10 @@ def create_app(settings: Settings, name: str = "codincod") -> Sanic:
     if settings.cache_enabled:
         public_reads.attach(bus)
         auth_cache.attach(bus)
-    app.ctx.hub = Hub(ChatBudget())
+    middleware.install(app)  # the rate windows, which the hub's chat budget uses too
+    app.ctx.hub = Hub(app.ctx.rate_windows)
     app.ctx.hub.attach(bus)  # this process's sockets hear rooms and games from every process
     drain = _listeners(app, settings)
-    middleware.install(app)
     app.error_handler.add(Exception, errors.handle)
     for blueprint in BLUEPRINTS:
         app.blueprint(blueprint)

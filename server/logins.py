@@ -37,10 +37,10 @@ async def limit_tries(request: Request, identifier: str) -> None:
     secret = settings_of(request).jwt_secret or ""
     nonce = tokens.device_nonce(request.cookies.get(DEVICE_COOKIE), account, secret)
     if nonce is not None:
-        enforce(request, LOGIN_PER_DEVICE, nonce)
+        await enforce(request, LOGIN_PER_DEVICE, nonce)
         return
     callers = "direct" if request.ctx.client_known else "frontend"
-    enforce(request, LOGIN_PER_ACCOUNT, f"{callers}:{account}")
+    await enforce(request, LOGIN_PER_ACCOUNT, f"{callers}:{account}")
 
 
 def device_cookie(request: Request, account: str) -> str | None:

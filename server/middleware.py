@@ -15,7 +15,7 @@ from codincod.bus import bus
 from codincod.errors import DomainError, Forbidden, InvalidInput, RateLimited, Unavailable
 from server import logs
 from server.http import client_address, session_token, settings_of
-from server.ratelimit import Limit, RateLimiter, Verdict
+from server.ratelimit import Limit, Verdict, Windows, windows_for
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
@@ -40,12 +40,13 @@ def _refuse_nul_in_url(request: Request) -> None:
         )
 
 
-def enforce(request: Request, limit: Limit, key: str) -> None:
-    """Count this request against ``limit`` for ``key``; a 429 once it is spent."""
+async def enforce(request: Request, limit: Limit, key: str) -> None:
+    """Count this request against ``limit`` for ``key`` (once per deployment); a 429 once it
+    is spent."""
     if not settings_of(request).rate_limit_enabled:
         return
-    limiter: RateLimiter = request.app.ctx.rate_limiter
-    verdict = limiter.hit(limit, key)
+    windows: Windows = request.app.ctx.rate_windows
+    verdict = await windows.hit(limit, key)
     request.ctx.rate_headers = _rate_headers(verdict)
     if not verdict.allowed:
         raise RateLimited(
@@ -123,13 +124,13 @@ async def on_request(request: Request) -> None:
         # The frontend's server calls for every browser at once: one shared budget per route.
         shared = getattr(request.route.ctx, "unaddressed_limit", None) if request.route else None
         if shared is not None:
-            enforce(request, shared(settings), UNADDRESSED)
+            await enforce(request, shared(settings), UNADDRESSED)
         return
     per_client = Limit("global", settings.rate_limit_per_minute, 60)
-    enforce(request, per_client, request.ctx.client)
+    await enforce(request, per_client, request.ctx.client)
     route_limit = getattr(request.route.ctx, "rate_limit", None) if request.route else None
     if route_limit is not None:
-        enforce(request, route_limit, request.ctx.client)
+        await enforce(request, route_limit, request.ctx.client)
 
 
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -185,6 +186,6 @@ def _status_for_the_log(request: Request, response: BaseHTTPResponse) -> int:
 
 
 def install(app: Sanic) -> None:
-    app.ctx.rate_limiter = RateLimiter()
+    app.ctx.rate_windows = windows_for(app.ctx.settings)
     app.register_middleware(on_request, "request")
     app.register_middleware(on_response, "response")

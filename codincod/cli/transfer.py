@@ -12,8 +12,9 @@ from typing import Any
 
 import click
 
-from codincod.cli import _settings, main
+from codincod.cli import _settings, db, main
 from codincod.config import Settings
+from codincod.errors import DomainError
 
 
 @contextmanager
@@ -119,3 +120,49 @@ def checksum(ctx: click.Context) -> None:
 
     for table, digest in asyncio.run(work()).items():
         click.echo(f"{digest}  {table}")
+
+
+@db.command("transfer")
+@click.option(
+    "--to",
+    "target_url",
+    required=True,
+    help="The empty database to copy into: postgres://user:pass@host/db or sqlite:///path.",
+)
+@click.pass_context
+def transfer(ctx: click.Context, target_url: str) -> None:
+    """Copy the whole configured database into another, empty one (SQLite to PostgreSQL, or
+    back): every table, every id and password, counters and sequences. The target is migrated
+    first; a checksum of every table is compared at the end. Stop the server first: what it
+    writes during the copy would not be in it."""
+    from codincod import dbtransfer
+
+    settings = _settings(ctx)
+    _ready(settings)
+    try:
+        with _bars() as progress:
+            moved = asyncio.run(dbtransfer.transfer(settings, target_url, progress))
+    except (ValueError, DomainError) as error:
+        raise click.ClickException(getattr(error, "message", str(error))) from error
+    rate = moved.total / moved.seconds * 60 if moved.seconds else 0
+    for name in moved.migrated:
+        click.echo(f"target migrated: {name}")
+    click.echo(
+        f"{moved.total} rows in {len(moved.rows)} tables copied in {moved.seconds:.1f} s "
+        f"({rate:,.0f} rows a minute); every table's checksum matches."
+    )
+    click.echo(
+        f"To switch over: set CODINCOD_DATABASE_URL={_shown_url(target_url)} for every "
+        "codincod process (and CODINCOD_WORKERS for more than one on PostgreSQL), then start "
+        "the server."
+    )
+
+
+def _shown_url(url: str) -> str:
+    """The URL without its password (the operator has it; the terminal's scrollback need not)."""
+    scheme, sep, rest = url.partition("://")
+    credentials, at, place = rest.rpartition("@")
+    if not at or ":" not in credentials:
+        return url
+    user = credentials.split(":", 1)[0]
+    return f"{scheme}{sep}{user}:...@{place}"

@@ -58,7 +58,7 @@ class Table:
         return value
 
 
-def _models() -> list[Any]:
+def data_models() -> list[Any]:
     apps = Tortoise.apps
     return list(apps[db.APP].values()) if apps is not None else []
 
@@ -66,7 +66,7 @@ def _models() -> list[Any]:
 def tables() -> dict[str, Table]:
     """Every data table of the models (Tortoise must be initialised)."""
     found: dict[str, Table] = {}
-    for model in _models():
+    for model in data_models():
         meta = model._meta
         if meta.db_table in _SKIPPED_TABLES:
             continue
@@ -392,7 +392,7 @@ async def checksums(connection: Connection) -> dict[str, str]:
 async def dangling_references(connection: Connection) -> dict[str, int]:
     """Every foreign key that points at no row, counted per ``table.column`` (none: empty)."""
     found: dict[str, int] = {}
-    for model in _models():
+    for model in data_models():
         meta = model._meta
         if meta.db_table in _SKIPPED_TABLES:
             continue

@@ -50,22 +50,6 @@ class Bucket:
         return True
 
 
-class ChatBudget:
-    """Chat lines per user, over all their sockets in this process: 3 a second, bursts of 6."""
-
-    def __init__(self, rate: float = 3, burst: float = 6, remembered: int = 10_000) -> None:
-        self.rate, self.burst, self.remembered = rate, burst, remembered
-        self._buckets: dict[str, Bucket] = {}
-
-    def take(self, user_id: str) -> bool:
-        bucket = self._buckets.get(user_id)
-        if bucket is None:
-            if len(self._buckets) > self.remembered:
-                self._buckets.clear()  # budgets refill in seconds: forgetting them is harmless
-            bucket = self._buckets[user_id] = Bucket(self.rate, self.burst)
-        return bucket.take()
-
-
 @dataclass(frozen=True)
 class Session:
     """What a socket was opened with: checked again every second (``Hub.recheck_sessions``)."""

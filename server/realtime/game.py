@@ -42,7 +42,7 @@ def _handler(hub: Hub, game_id: str) -> Handler:
     async def handle(conn: Connection, frame: frames.Frame) -> None:
         actor = conn.actor
         if isinstance(frame, frames.GameChat):
-            if not hub.chat_budget.take(actor.id):
+            if not await hub.may_chat(actor.id):
                 conn.send({"event": "error", "message": TOO_FAST})
                 return
             await games.chat(actor, game_id, frame.chatMessage.message, known_player=conn.plays)

@@ -24,7 +24,8 @@ from codincod.bus import Bus
 from codincod.games import api as games
 from codincod.moderation import banning, feed
 from codincod.timeutil import utcnow
-from server.realtime.connection import ChatBudget, Connection
+from server.ratelimit import CHAT, Windows
+from server.realtime.connection import Connection
 from server.realtime.outgoing import game_frame, lobby_frame
 from server.wire import encode
 
@@ -65,10 +66,11 @@ def text(event: str, **fields: Any) -> str:
 
 
 class Hub:
-    """Built once per process by ``create_app`` (with the chat budget its sockets share)."""
+    """Built once per process by ``create_app`` (with the rate windows of the deployment,
+    which hold each user's chat budget over all their sockets in every process)."""
 
-    def __init__(self, chat_budget: ChatBudget) -> None:
-        self.chat_budget = chat_budget
+    def __init__(self, windows: Windows) -> None:
+        self.windows = windows
         self.lobby: dict[int, Connection] = {}
         self.staff: dict[int, Connection] = {}  # /ws/admin
         self.games: dict[str, dict[int, Connection]] = {}
@@ -82,6 +84,9 @@ class Hub:
         self._staff_outbox: list[str] = []
         self._staff_flushing = False
         self._deaf_since: datetime | None = None  # the bus lost its connection then
+
+    async def may_chat(self, user_id: str) -> bool:
+        return (await self.windows.hit(CHAT, user_id)).allowed
 
     def attach(self, bus: Bus) -> None:
         bus.subscribe(games.LOBBY, self._on_lobby)

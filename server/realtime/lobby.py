@@ -66,7 +66,7 @@ def _handler(request: Request, hub: Hub) -> Handler:
         if isinstance(frame, frames.Host):
             await games.host(actor, frame.options or games.RoomOptions())
         elif isinstance(frame, frames.RoomChat):
-            if not hub.chat_budget.take(actor.id):
+            if not await hub.may_chat(actor.id):
                 conn.send({"event": "error", "message": TOO_FAST})
                 return
             await games.room_chat(actor, frame.roomId, frame.message)

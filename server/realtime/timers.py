@@ -14,6 +14,7 @@ from codincod import db, metrics
 from codincod.games import api as games
 from codincod.moderation import banning
 from codincod.timeutil import utcnow
+from server import ratelimit
 from server.realtime.hub import Hub
 
 log = logging.getLogger("codincod.realtime")
@@ -46,6 +47,10 @@ async def sample_pool() -> None:
         metrics.DATABASE_IN_USE.set(lent)
 
     await _every(SAMPLE_EVERY, sample, "sampling the database pool")
+
+
+async def forget_rate_windows() -> None:
+    await _every(60, ratelimit.forget_finished_windows, "forgetting finished rate windows")
 
 
 async def end_games() -> None:

@@ -24,7 +24,7 @@ bp = Blueprint("appeals", url_prefix="/api/v1/appeal", strict_slashes=False)
 
 async def _by_credentials(request: Request, credentials: Credentials) -> Actor:
     if request.ctx.client_known:  # the login's own per-address budget
-        enforce(request, LOGIN, request.ctx.client)
+        await enforce(request, LOGIN, request.ctx.client)
     await logins.limit_tries(request, credentials.identifier)
     return accounts.actor_of(await accounts.check_credentials(credentials))
 

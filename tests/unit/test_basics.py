@@ -18,7 +18,7 @@ from codincod.errors import Unauthenticated
 from codincod.ids import is_valid_id, new_id
 from codincod.timeutil import iso_z, utcnow
 from server.http import client_address
-from server.ratelimit import Limit, RateLimiter
+from server.ratelimit import Limit, MemoryWindows
 
 SECRET = "unit-secret-" + "z" * 40
 
@@ -174,11 +174,11 @@ def test_client_address_trusts_only_configured_proxies(peer, forwarded, trusted,
 
 
 def test_rate_windows() -> None:
-    limiter = RateLimiter()
+    limiter = MemoryWindows()
     limit = Limit("t", 2, 60)
-    assert limiter.hit(limit, "a", now=0).allowed
-    assert limiter.hit(limit, "a", now=1).allowed
-    denied = limiter.hit(limit, "a", now=2)
+    assert limiter.hit_now(limit, "a", now=0).allowed
+    assert limiter.hit_now(limit, "a", now=1).allowed
+    denied = limiter.hit_now(limit, "a", now=2)
     assert not denied.allowed and denied.remaining == 0 and denied.reset_seconds == 58
-    assert limiter.hit(limit, "b", now=2).allowed
-    assert limiter.hit(limit, "a", now=61).allowed
+    assert limiter.hit_now(limit, "b", now=2).allowed
+    assert limiter.hit_now(limit, "a", now=61).allowed

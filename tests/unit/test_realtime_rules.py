@@ -137,10 +137,10 @@ def _line(n: int) -> ChatLine:
 async def test_talk_during_a_greeting_follows_the_replay_once(
     replayed: list[int], live: list[int], heard: list[int]
 ) -> None:
-    from server.realtime.connection import ChatBudget
+    from server.ratelimit import MemoryWindows
     from server.realtime.hub import Hub
 
-    hub, socket = Hub(ChatBudget()), _Socket("a")
+    hub, socket = Hub(MemoryWindows()), _Socket("a")
     hub.games["g"] = {socket.id: socket}  # type: ignore[dict-item]
     for n in live:  # said while the greeting was read
         await hub._to_players("g", _line(n))
@@ -154,10 +154,10 @@ async def test_talk_during_a_greeting_follows_the_replay_once(
 
 
 async def test_watchers_are_not_told_the_talk_held_for_them() -> None:
-    from server.realtime.connection import ChatBudget
+    from server.ratelimit import MemoryWindows
     from server.realtime.hub import Hub
 
-    hub, watcher = Hub(ChatBudget()), _Socket("w", plays=False)
+    hub, watcher = Hub(MemoryWindows()), _Socket("w", plays=False)
     hub.games["g"] = {watcher.id: watcher}  # type: ignore[dict-item]
     await hub._to_players("g", _line(1))
     hub._after_greeting(watcher, [])  # type: ignore[arg-type]

@@ -9,8 +9,11 @@ from tests.support import ROOT
 
 
 def readme_rows() -> dict[str, list[str]]:
+    """The rows of the table under "## Configuration" (other sections show settings too)."""
+    text = (ROOT / "README.md").read_text()
+    section = text.split("\n## Configuration\n", 1)[1].split("\n## ", 1)[0]
     rows = {}
-    for line in (ROOT / "README.md").read_text().splitlines():
+    for line in section.splitlines():
         match = re.match(r"\| `(CODINCOD_[A-Z0-9_]+)` \|", line)
         if match:
             rows[match.group(1)] = [cell.strip() for cell in line.strip("|").split("|")]
