@@ -42,6 +42,11 @@ extra=""
 .venv/bin/python -m pip install --quiet -c requirements.lock -e ".${extra}"
 
 if [ "$prepare_db" = 1 ]; then
+  # The same settings as `codincod serve` (CODINCOD_DATA_DIR, CODINCOD_CONFIG, ...): the folder
+  # it will use, made private to its owner.
+  data_dir=$(.venv/bin/python -c 'from codincod.config import ensure_private_dir, load_settings
+s = load_settings(); ensure_private_dir(s.data_dir, tighten=True); print(s.data_dir)')
+  say "data directory: $data_dir (CODINCOD_DATA_DIR; serve uses the same)"
   say "preparing the database"
   .venv/bin/codincod db upgrade
 fi
