@@ -42,7 +42,7 @@ async def transfer(source: Settings, target_url: str, progress: Progress) -> Mov
     target = source.model_copy(update={"database_url": target_url})
     if target.resolved_database_url == source.resolved_database_url:
         raise InvalidInput("The target is the configured database itself: name another one")
-    target.dialect  # noqa: B018 (an unsupported scheme fails here, before anything is done)
+    _ = target.dialect  # an unknown scheme raises ValueError here, before anything is done
     moved = Moved(target, migrated=await dbmigrate.upgrade(target))
     started = time.monotonic()
     await db.init_db(source)  # the models' tables and columns

@@ -145,8 +145,8 @@ def transfer(ctx: click.Context, target_url: str) -> None:
     except (ValueError, DomainError) as error:
         raise click.ClickException(getattr(error, "message", str(error))) from error
     rate = moved.total / moved.seconds * 60 if moved.seconds else 0
-    for name in moved.migrated:
-        click.echo(f"target migrated: {name}")
+    if moved.migrated:
+        click.echo(f"target migrated: {len(moved.migrated)} migration(s) applied")
     click.echo(
         f"{moved.total} rows in {len(moved.rows)} tables copied in {moved.seconds:.1f} s "
         f"({rate:,.0f} rows a minute); every table's checksum matches."
