@@ -121,7 +121,8 @@ class Isolation:
     def run_memory(self) -> str:
         """How a run's memory is bounded as a whole."""
         if self.cgroups:
-            return f"{self.cgroups}: memory.max and pids.max per run"
+            memory = "memory.max" if "v2" in self.cgroups else "memory.limit_in_bytes"
+            return f"{self.cgroups}: {memory} and pids.max per run"
         return "process budget: one process per run, under the memory limit"
 
     def describe(self) -> str:
