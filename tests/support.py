@@ -145,12 +145,12 @@ async def event_listeners(admin: Any, server: ServerProcess) -> list[int]:
 
 
 async def events_heard_again(admin: Any, server: ServerProcess, gone: list[int]) -> None:
-    """Wait (5 s at most) until ``server`` listens again on a connection other than ``gone``."""
-    for _ in range(100):
+    """Wait (10 s at most) until ``server`` listens again on a connection other than ``gone``."""
+    for _ in range(200):
         if set(await event_listeners(admin, server)) - set(gone):
             return
         await asyncio.sleep(0.05)
-    raise AssertionError("the server did not listen for events again within 5 s")
+    raise AssertionError("the server did not listen for events again within 10 s")
 
 
 def client(base_url: str, **kwargs: Any) -> httpx.AsyncClient:

@@ -13,7 +13,12 @@ from codincod.clock import ManualClock
 from codincod.execution.executor import ExecutorUnavailable, Limits, UnsupportedLanguage
 from codincod.execution.piston import RETRY_AFTER_FAILURE_SECONDS, PistonExecutor
 from tests.pistonpeer import PistonPeer
-from tests.support import free_port
+from tests.support import DB_KIND, free_port
+
+# The sandbox and the executors do not touch the database: the SQLite run has these.
+pytestmark = pytest.mark.skipif(
+    DB_KIND != "sqlite", reason="no database involved: the SQLite run has it"
+)
 
 FAST = Limits(wall_ms=1500, cpu_ms=1500, compile_ms=5000, memory_bytes=256 * 1024 * 1024)
 needs_gcc = pytest.mark.skipif(shutil.which("gcc") is None, reason="the C runtime needs gcc")

@@ -15,7 +15,12 @@ import httpx
 import pytest
 
 from codincod.execution.uidpool import DEFAULT_BASE, DEFAULT_SIZE
-from tests.support import ServerProcess, client, register
+from tests.support import DB_KIND, ServerProcess, client, register
+
+# The sandbox and the executors do not touch the database: the SQLite run has these.
+pytestmark = pytest.mark.skipif(
+    DB_KIND != "sqlite", reason="no database involved: the SQLite run has it"
+)
 
 TIME_LIMIT_S = 2
 ISOLATED = os.geteuid() == 0  # the namespaces and the uid pool need root here
