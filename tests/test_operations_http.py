@@ -26,6 +26,7 @@ from tests.support import (
     TEST_SECRET,
     ServerProcess,
     client,
+    free_port,
     fresh_address,
     game_with,
     hand_in,
@@ -268,3 +269,27 @@ async def test_a_stopping_process_drains_and_its_players_finish_elsewhere(
     for socket in again:  # the game goes on there: both see the hand-in
         await socket.next("game:overview", lambda f: len(f["game"]["playerSubmissions"]) == 1)
         await socket.close()
+
+
+async def test_a_process_whose_executor_is_unreachable_is_not_ready(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    """Piston configured but down: the process lives (and serves what needs no code run) but
+    is not ready, so a load balancer sends players elsewhere."""
+    down = f"http://127.0.0.1:{free_port()}"
+    own = _own(env, tmp_path, "no_piston", CODINCOD_PISTON_URL=down)
+    own.start()
+    try:
+        async with client(own.url) as http:
+            live = await http.get("/api/v1/health/live")
+            ready = await http.get("/api/v1/health/ready")
+            puzzles = await http.get("/api/v1/puzzle")
+    finally:
+        own.stop()
+    assert live.status_code == 200 and puzzles.status_code == 200
+    assert ready.status_code == 503
+    assert ready.json() == {
+        "status": "unavailable",
+        "database": "OK",
+        "executor": {"kind": "piston"},
+    }
