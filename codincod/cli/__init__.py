@@ -92,24 +92,17 @@ def serve(
     """Start the HTTP + WebSocket server. Every setting it reads: `codincod config`."""
     from codincod import metricsfolder
 
+    settings = _settings(ctx, host=host, port=port, workers=workers, log_format=log_format)
     folder = metricsfolder.use_folder()  # before anything imports prometheus_client
     try:
-        _serve(ctx, host, port, workers, migrate, log_format)
+        _serve(settings, migrate)
     finally:
         metricsfolder.forget_folder(folder)
 
 
-def _serve(
-    ctx: click.Context,
-    host: str | None,
-    port: int | None,
-    workers: int | None,
-    migrate: bool,
-    log_format: str | None,
-) -> None:
+def _serve(settings: Settings, migrate: bool) -> None:
     from codincod import dbmigrate
 
-    settings = _settings(ctx, host=host, port=port, workers=workers, log_format=log_format)
     if migrate:
         _upgrade(settings, backup=True)
     state = asyncio.run(dbmigrate.status(settings))
